@@ -1,0 +1,226 @@
+"""Stage 3, catalog: cross-referenced entries and every derived figure, computed once.
+
+Templates only display what is here; nothing downstream recomputes a price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .i18n import N_
+from .schema import ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
+from .validate import ValidContent
+
+PER_MILLION = 1_000_000
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A capability listing page: which models qualify, and how it is named."""
+
+    id: str
+    title: str  # msgid, translated at render time
+    summary: str  # msgid
+    test: Callable[[ModelRecord], bool | None]
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability("reasoning", N_("Reasoning"), N_("Models that think step by step before they answer."),
+               lambda m: m.capabilities.reasoning),
+    Capability("tool-calling", N_("Tool calling"), N_("Models that can call functions and tools you define."),
+               lambda m: m.capabilities.tool_calling),
+    Capability("structured-output", N_("Structured output"),
+               N_("Models that can be held to a JSON schema in their replies."),
+               lambda m: m.capabilities.structured_output),
+    Capability("vision", N_("Vision"), N_("Models that read images as input."),
+               lambda m: m.capabilities.vision or "image" in m.modalities.input),
+    Capability("audio", N_("Audio"), N_("Models that take or produce audio."),
+               lambda m: m.capabilities.audio_input or m.capabilities.audio_output
+               or "audio" in m.modalities.input or "audio" in m.modalities.output),
+    Capability("prompt-caching", N_("Prompt caching"),
+               N_("Models whose repeated prompt prefixes are billed at a discount."),
+               lambda m: m.capabilities.prompt_caching),
+    Capability("open-weights", N_("Open weights"), N_("Models whose weights you can download and run yourself."),
+               lambda m: m.open_weights),
+    Capability("long-context", N_("Long context"), N_("Models with a context window of one million tokens or more."),
+               lambda m: m.limits.context >= 1_000_000),
+    Capability("fine-tuning", N_("Fine-tuning"), N_("Models the maker lets you fine-tune."),
+               lambda m: m.capabilities.fine_tuning),
+)
+
+
+@dataclass(frozen=True)
+class Price:
+    """Input and output USD per million tokens, and who charges it."""
+
+    input: float
+    output: float
+    provider_id: str
+
+
+@dataclass(frozen=True)
+class ScenarioCost:
+    scenario: Scenario
+    per_request: float
+    total: float  # for the scenario's whole volume
+
+
+@dataclass
+class OfferingEntry:
+    offering: Offering
+    provider_id: str
+    provider: ProviderRecord
+    blended: float | None
+    is_maker: bool
+    is_cheapest: bool = False
+
+    @property
+    def openai_compatible(self) -> bool:
+        return self.provider.api_base_url is not None
+
+    @property
+    def api_base(self) -> str:
+        return (self.provider.api_base_url or "").rstrip("/")
+
+
+@dataclass
+class ModelEntry:
+    id: str
+    record: ModelRecord
+    maker: "ProviderEntry"
+    headline: Price | None
+    blended: float | None
+    monthly_cost: float | None
+    cached_saving: float | None  # share of the input price saved on a cached read, 0..1
+    batch_saving: float | None  # share saved with the batch API, 0..1
+    offerings: list[OfferingEntry]
+    scenario_costs: list[ScenarioCost]
+    capabilities: list[Capability]
+    alternatives: list["ModelEntry"] = field(default_factory=list)
+    successor: "ModelEntry | None" = None
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def cheapest_offering(self) -> OfferingEntry | None:
+        return next((o for o in self.offerings if o.is_cheapest), None)
+
+    @property
+    def code_offerings(self) -> list[OfferingEntry]:
+        return [o for o in self.offerings if o.openai_compatible]
+
+
+@dataclass
+class ProviderEntry:
+    id: str
+    record: ProviderRecord
+    made: list[ModelEntry] = field(default_factory=list)
+    served: list[tuple[ModelEntry, OfferingEntry]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+
+@dataclass
+class CapabilityEntry:
+    capability: Capability
+    models: list[ModelEntry]
+
+    @property
+    def id(self) -> str:
+        return self.capability.id
+
+
+@dataclass
+class Catalog:
+    site: SiteConfig
+    models: dict[str, ModelEntry]  # in display order
+    providers: dict[str, ProviderEntry]  # by name
+    capabilities: list[CapabilityEntry]
+
+    @property
+    def makers(self) -> list[ProviderEntry]:
+        return [p for p in self.providers.values() if p.made]
+
+
+def build_catalog(content: ValidContent) -> Catalog:
+    site = content.site
+    providers = {pid: ProviderEntry(pid, record) for pid, record in content.providers.items()}
+    entries = {mid: _model_entry(mid, record, providers, site) for mid, record in content.models.items()}
+    for entry in entries.values():
+        entry.alternatives = [entries[a] for a in entry.record.alternatives]
+        entry.successor = entries.get(entry.record.successor or "")
+        entry.maker.made.append(entry)
+        for offering in entry.offerings:
+            providers[offering.provider_id].served.append((entry, offering))
+    ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
+    for provider in providers.values():
+        provider.made.sort(key=_display_order)
+        provider.served.sort(key=lambda pair: _display_order(pair[0]))
+    capabilities = [CapabilityEntry(c, [m for m in ordered.values() if c.test(m.record)]) for c in CAPABILITIES]
+    by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
+    return Catalog(site, ordered, by_name, capabilities)
+
+
+def _display_order(entry: ModelEntry) -> tuple:
+    """Newest first, so the home table opens on what readers are likeliest to be weighing."""
+    released = entry.record.released.toordinal() if entry.record.released else 0
+    return (-released, entry.record.name.casefold())
+
+
+def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, ProviderEntry],
+                 site: SiteConfig) -> ModelEntry:
+    offerings = [_offering_entry(o, record, providers, site) for o in record.offerings]
+    offerings.sort(key=lambda o: (not o.is_maker, o.blended is None, o.blended or 0, o.provider.name.casefold()))
+    priced = [o for o in offerings if o.blended is not None]
+    if priced:
+        min(priced, key=lambda o: (o.blended, not o.is_maker)).is_cheapest = True
+    headline = _headline_price(record, priced)
+    blended = blended_price(headline.input, headline.output, site) if headline else None
+    workload = site.typical_workload
+    monthly = (request_cost(headline, workload.input_tokens, workload.output_tokens) * workload.requests_per_month
+               if headline else None)
+    pricing = record.pricing
+    cached_saving = (1 - pricing.cached_input / pricing.input
+                     if pricing.cached_input is not None and pricing.input else None)
+    batch_saving = pricing.batch_discount / 100 if pricing.batch_discount is not None else None
+    scenario_costs = [_scenario_cost(s, headline) for s in site.scenarios] if headline else []
+    capabilities = [c for c in CAPABILITIES if c.test(record)]
+    return ModelEntry(model_id, record, providers[record.maker], headline, blended, monthly, cached_saving,
+                      batch_saving, offerings, scenario_costs, capabilities)
+
+
+def _offering_entry(offering: Offering, record: ModelRecord, providers: dict[str, ProviderEntry],
+                    site: SiteConfig) -> OfferingEntry:
+    blended = None
+    if offering.input is not None and offering.output is not None:
+        blended = blended_price(offering.input, offering.output, site)
+    provider = providers[offering.provider]
+    return OfferingEntry(offering, provider.id, provider.record, blended, offering.provider == record.maker)
+
+
+def _headline_price(record: ModelRecord, priced: list[OfferingEntry]) -> Price | None:
+    """The maker's list price; for a model the maker does not sell, the cheapest host's."""
+    if record.pricing.input is not None and record.pricing.output is not None:
+        return Price(record.pricing.input, record.pricing.output, record.maker)
+    cheapest = next((o for o in priced if o.is_cheapest), None)
+    if cheapest is None:
+        return None
+    return Price(cheapest.offering.input, cheapest.offering.output, cheapest.provider_id)
+
+
+def blended_price(input_price: float, output_price: float, site: SiteConfig) -> float:
+    return input_price * site.blended_mix.input + output_price * site.blended_mix.output
+
+
+def request_cost(price: Price, input_tokens: int, output_tokens: int) -> float:
+    return (input_tokens * price.input + output_tokens * price.output) / PER_MILLION
+
+
+def _scenario_cost(scenario: Scenario, price: Price) -> ScenarioCost:
+    per_request = request_cost(price, scenario.input_tokens, scenario.output_tokens)
+    return ScenarioCost(scenario, per_request, per_request * scenario.volume)

@@ -1,0 +1,95 @@
+"""Locale-aware display of numbers, money, dates and editorial text (all through Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
+from markupsafe import Markup, escape
+
+from .markdown_render import render_markdown
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Every display format for one locale; templates reach these as filters."""
+
+    locale: str
+    default_locale: str
+
+    def money(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        # Keep sub-cent prices (0.275) exact but never print float noise (0.30000000000000004).
+        rounded = float(f"{value:.4g}") if value < 100 else round(value, 2)
+        return format_currency(rounded, "USD", locale=self.locale, decimal_quantization=False)
+
+    def number(self, value: float | int | None) -> str:
+        return "" if value is None else format_decimal(value, locale=self.locale)
+
+    def compact(self, value: float | int | None) -> str:
+        return "" if value is None else format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+
+    def percent(self, share: float | None) -> str:
+        return "" if share is None else format_percent(share, locale=self.locale)
+
+    def score_percent(self, score: float | None) -> str:
+        """A benchmark percentage (72.0, 81.4) with its decimal kept when it has one."""
+        return "" if score is None else format_percent(score / 100, "#,##0.#%", locale=self.locale)
+
+    def date(self, value: dt.date | None, width: str = "long") -> str:
+        return "" if value is None else format_date(value, width, locale=self.locale)
+
+    def month(self, value: str | None) -> str:
+        """A YYYY-MM or YYYY-MM-DD date, shown to the month."""
+        if not value:
+            return ""
+        year, month = int(value[:4]), int(value[5:7])
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
+
+    # --- editorial text: a string, or a map of locale to text ------------------
+
+    def pick(self, value) -> tuple[object, str | None]:
+        """The value for this locale, and the locale it is really in when it falls back."""
+        if not isinstance(value, dict):
+            return value, None if self.locale == self.default_locale else self.default_locale
+        if self.locale in value:
+            return value[self.locale], None
+        return value.get(self.default_locale), self.default_locale
+
+    def text(self, value) -> Markup:
+        """Inline text; fallback text is wrapped so it carries its own language."""
+        chosen, fallback = self.pick(value)
+        if chosen is None:
+            return Markup("")
+        if fallback:
+            return Markup('<span lang="{}" class="fallback">{}</span>').format(fallback, chosen)
+        return escape(chosen)
+
+    def text_list(self, value) -> list[Markup]:
+        chosen, fallback = self.pick(value)
+        items = chosen or []
+        if fallback:
+            return [Markup('<span lang="{}" class="fallback">{}</span>').format(fallback, item) for item in items]
+        return [escape(item) for item in items]
+
+    def plain(self, value) -> str:
+        """The text alone, for attributes and metadata where no markup may go."""
+        chosen, _ = self.pick(value)
+        return "" if chosen is None else str(chosen)
+
+    def markdown(self, value) -> Markup:
+        chosen, fallback = self.pick(value)
+        if not chosen:
+            return Markup("")
+        html = render_markdown(chosen)
+        if fallback:
+            return Markup('<div lang="{}" class="fallback">{}</div>').format(fallback, html)
+        return html

@@ -1,0 +1,217 @@
+"""Stage 1, load: read every YAML file of `content/` into plain data plus key lines.
+
+Nothing here knows the schema. The loader is strict where YAML is lax: duplicate
+keys, anchors/aliases (the 'billion laughs' vector) and oversized files are
+problems, and dates stay strings so the schema can report bad ones with a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+try:  # libyaml's C parser is several times faster; the pure-Python one is identical in output.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader
+
+MAX_FILE_BYTES = 1024 * 1024
+
+KeyPath = tuple[str | int, ...]
+
+
+class _ContentLoader(_BaseLoader):
+    """Safe loader that leaves timestamps as strings (pydantic parses and reports them)."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+@dataclass
+class Document:
+    """One content file: its data, and the line of every key and list item in it."""
+
+    path: Path
+    display: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, key_path: KeyPath) -> int | None:
+        """Line of the deepest part of `key_path` that exists in the file."""
+        for end in range(len(key_path), -1, -1):
+            line = self.lines.get(tuple(key_path[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+@dataclass
+class ContentFiles:
+    site: Document | None
+    providers: dict[str, Document]
+    models: dict[str, Document]
+
+
+def load_content(content_dir: Path, root: Path | None = None) -> tuple[ContentFiles, list[Problem]]:
+    """Load `site.yaml`, `providers/*.yaml` and `models/*.yaml`; never raises for bad content."""
+    root = root or content_dir.parent
+    problems: list[Problem] = []
+
+    def load_folder(name: str) -> dict[str, Document]:
+        documents: dict[str, Document] = {}
+        folder = content_dir / name
+        if not folder.is_dir():
+            return documents
+        for path in sorted(folder.iterdir()):
+            if path.suffix == ".yml":
+                problems.append(Problem(_display(path, root), None, None,
+                                        "content files must end in .yaml", f"rename it to {path.stem}.yaml"))
+                continue
+            if path.suffix != ".yaml" or path.name.startswith("."):
+                continue
+            document = load_document(path, _display(path, root), problems)
+            if document is not None:
+                documents[path.stem] = document
+        return documents
+
+    site_path = content_dir / "site.yaml"
+    site = None
+    if site_path.is_file():
+        site = load_document(site_path, _display(site_path, root), problems)
+    else:
+        problems.append(Problem(_display(site_path, root), None, None, "site.yaml is missing",
+                                "every site needs content/site.yaml with at least title, tagline and base_url"))
+    return ContentFiles(site, load_folder("providers"), load_folder("models")), problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_document(path: Path, display: str, problems: list[Problem]) -> Document | None:
+    """Parse one file; append its problems and return None when it cannot be used."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(display, None, None, f"file is {size / 1048576:.1f} MiB; the limit is 1 MiB",
+                                "a record is a few KB of YAML: is this the right file?"))
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(display, line, None, f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
+                                "save the file as UTF-8"))
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        problems.append(Problem(display, 1, None, "file is empty", "write the record's keys, or delete the file"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=_ContentLoader)
+    except yaml.MarkedYAMLError as error:
+        problems.append(_syntax_problem(display, error, text))
+        return None
+    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
+        problems.append(Problem(display, None, None, f"YAML error: {error}"))
+        return None
+    document = Document(path, display, None)
+    builder = _Builder(document, problems)
+    document.data = builder.build(node, ())
+    if builder.failed:
+        return None
+    return document
+
+
+def _syntax_problem(display: str, error: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = (error.problem or "syntax error").strip()
+    hint = "check the indentation and quoting around this line"
+    lines = text.splitlines()
+    source_line = lines[line - 1] if line and line <= len(lines) else ""
+    if "\t" in problem or "\t" in source_line:
+        problem = "a tab character is used for indentation"
+        hint = "YAML indents with spaces only: replace the tab with spaces"
+    return Problem(display, line, column, f"YAML syntax error: {problem}", hint)
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording key lines on the way."""
+
+    def __init__(self, document: Document, problems: list[Problem]):
+        self.document = document
+        self.problems = problems
+        self.constructor = _ContentLoader("")
+        self.failed = False
+        self.seen: set[int] = set()
+
+    def error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.document.display, mark.line + 1, mark.column + 1, message, hint))
+        self.failed = True
+
+    def build(self, node: yaml.Node | None, path: KeyPath) -> Any:
+        if node is None:
+            return None
+        if id(node) in self.seen:
+            # compose() resolves an alias to the very node it names; meeting a node
+            # twice means an alias, which could expand exponentially (billion laughs).
+            self.error(node, "anchors and aliases (&name, *name) are not allowed",
+                       "write the value out in full")
+            return None
+        self.seen.add(id(node))
+        self.document.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            self.error(node, f"YAML tag {node.tag} is not allowed", "remove the '!' tag")
+            return None
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
+        result: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.error(key_node, "merge keys (<<) are not allowed", "write the keys out in full")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "a key must be plain text")
+                continue
+            key = self.constructor.construct_object(key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                self.error(key_node, f"duplicate key '{key}' (first set on line {first_line[key]})",
+                           "remove one of the two; YAML would silently keep only the last")
+                continue
+            first_line[key] = line
+            self.document.lines[path + (key,)] = line
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}

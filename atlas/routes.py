@@ -1,0 +1,73 @@
+"""Stage 4, routes: every output page, its template, its data and what it depends on.
+
+A route is locale-free (`models/o4-mini/`); the site writes each route once per
+locale, the default locale at the root and the others under `/<locale>/`.
+Dependencies name content records (`models/o4-mini`) so an incremental build can
+tell which pages an edit touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog
+
+SITE_DEPENDENCY = "site"
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    path: str  # "" for the home page, otherwise ends in "/" or names a file ("404.html")
+    template: str
+    context: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    depends_on: frozenset[str] = frozenset()
+
+    @property
+    def output_file(self) -> str:
+        return self.path if self.path.endswith(".html") else f"{self.path}index.html"
+
+
+def model_path(model_id: str) -> str:
+    return f"models/{model_id}/"
+
+
+def provider_path(provider_id: str) -> str:
+    return f"providers/{provider_id}/"
+
+
+def capability_path(capability_id: str) -> str:
+    return f"capabilities/{capability_id}/"
+
+
+def build_routes(catalog: Catalog) -> list[Route]:
+    every_model = frozenset(f"models/{m}" for m in catalog.models)
+    every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
+    everything = every_model | every_provider
+    routes = [
+        Route("home", "", "pages/home.html", {"models": list(catalog.models.values())}, everything),
+        Route("providers", "providers/", "pages/providers.html",
+              {"providers": list(catalog.providers.values())}, everything),
+        Route("capabilities", "capabilities/", "pages/capabilities.html",
+              {"capabilities": catalog.capabilities}, every_model),
+        Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
+    ]
+    for model in catalog.models.values():
+        related = {model.id, *(a.id for a in model.alternatives)}
+        depends = {f"models/{m}" for m in related} | {f"providers/{o.provider_id}" for o in model.offerings}
+        depends.add(f"providers/{model.maker.id}")
+        routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model}, frozenset(depends)))
+    for provider in catalog.providers.values():
+        depends = {f"providers/{provider.id}"} | {f"models/{m.id}" for m in provider.made}
+        depends |= {f"models/{m.id}" for m, _ in provider.served}
+        routes.append(Route("provider", provider_path(provider.id), "pages/provider.html",
+                            {"provider": provider}, frozenset(depends)))
+    for capability in catalog.capabilities:
+        routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
+                            {"capability": capability}, every_model))
+    return [_with_site(route) for route in routes]
+
+
+def _with_site(route: Route) -> Route:
+    return Route(route.kind, route.path, route.template, route.context, route.depends_on | {SITE_DEPENDENCY})

@@ -1,0 +1,99 @@
+"""Stage 6, write: swap a complete new site into place, touching only changed files.
+
+The new tree is assembled beside the output folder: unchanged files are hard
+links to the current ones (same bytes, same inode, same mtime), changed files are
+written fresh. Only when the whole tree is ready does a rename put it in place,
+so a failed or killed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = ".model-atlas-output"
+
+
+class OutputFolderError(Exception):
+    """The output folder is one the generator must not replace."""
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_output_folder(out_dir: Path, project_root: Path) -> None:
+    out = out_dir.resolve()
+    forbidden = {Path("/").resolve(), Path.home().resolve(), project_root.resolve()}
+    if out in forbidden or out in project_root.resolve().parents:
+        raise OutputFolderError(f"refusing to write the site into {out}: it would replace that whole folder")
+    for folder in ("content", "templates", "locales", "atlas", "tests", "static"):
+        if out == (project_root / folder).resolve():
+            raise OutputFolderError(f"refusing to write the site into the project's own {folder}/ folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputFolderError(
+            f"refusing to replace {out}: it holds files this generator did not write "
+            f"(no {MARKER} file). Empty it or choose another --out folder.")
+
+
+def write_site(files: dict[str, bytes], out_dir: Path) -> WriteStats:
+    """Make `out_dir` hold exactly `files` (relative path -> bytes)."""
+    files = {**files, MARKER: b"Written by Model Atlas; the whole folder is replaced on each build.\n"}
+    _recover_interrupted_swap(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    written = unchanged = 0
+    staging.mkdir(parents=True)
+    for relative, data in sorted(files.items()):
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        current = out_dir / relative
+        if _same_bytes(current, data):
+            os.link(current, target)
+            unchanged += 1
+        else:
+            target.write_bytes(data)
+            written += 1
+    removed = _count_files(out_dir) - unchanged if out_dir.is_dir() else 0
+    if written == 0 and removed == 0:
+        shutil.rmtree(staging)
+        return WriteStats(0, unchanged, 0)
+    _swap(staging, out_dir)
+    return WriteStats(written, unchanged, removed)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(names) for _, _, names in os.walk(folder))
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _recover_interrupted_swap(out_dir: Path) -> None:
+    """A build killed between the two renames leaves only the old tree: put it back."""
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.is_dir() and not out_dir.exists():
+        os.rename(old, out_dir)
