@@ -1,0 +1,37 @@
+"""Shared fixtures: the small fixture catalog, built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from atlas.pipeline import Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "catalog"
+
+
+def fixture_project(output_dir: Path, content_dir: Path = FIXTURE_CONTENT, **kwargs) -> Project:
+    return Project.at(ROOT, output_dir=output_dir, content_dir=content_dir, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The fixture catalog's built site (read-only: copy it before changing anything)."""
+    out = tmp_path_factory.mktemp("fixture") / "site"
+    build(fixture_project(out))
+    return out
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the fixture content, for tests that edit records."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+def read(site: Path, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
