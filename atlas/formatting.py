@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 
 from babel.dates import format_date, format_skeleton
@@ -42,7 +43,10 @@ class Formatter:
 
     def score_percent(self, score: float | None) -> str:
         """A benchmark percentage (72.0, 81.4) with its decimal kept when it has one."""
-        return "" if score is None else format_percent(score / 100, "#,##0.#%", locale=self.locale)
+        if score is None:
+            return ""
+        share = Decimal(str(round(score, 1))) / 100  # Decimal: 81.4 stays 81.4, not 81.39999
+        return format_percent(share, locale=self.locale, decimal_quantization=False)
 
     def date(self, value: dt.date | None, width: str = "long") -> str:
         return "" if value is None else format_date(value, width, locale=self.locale)

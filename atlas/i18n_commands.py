@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from babel.messages.frontend import CommandLineInterface
 
 from .i18n import DOMAIN
@@ -11,12 +13,18 @@ def run(project, action: str) -> int:
     locales = project.locales_dir
     pot = locales / f"{DOMAIN}.pot"
     commands = {
-        "extract": ["extract", "-F", str(project.root / "babel.cfg"), "-k", "N_", "-k", "ngettext",
+        "extract": ["extract", "-F", str(project.root / "babel.cfg"), "-k", "N_", "--project", "Model Atlas",
                     "--sort-by-file", "--no-wrap", "--omit-header", "-o", str(pot),
-                    str(project.root / "atlas"), str(project.templates_dir)],
+                    "."],
         "update": ["update", "-i", str(pot), "-d", str(locales), "-D", DOMAIN, "--no-wrap",
                    "--ignore-obsolete", "--no-fuzzy-matching"],
         "compile": ["compile", "-d", str(locales), "-D", DOMAIN, "--statistics"],
     }
-    CommandLineInterface().run(["pybabel", *commands[action]])
+    # Babel matches babel.cfg's patterns against paths relative to the folder it walks.
+    previous = os.getcwd()
+    os.chdir(project.root)
+    try:
+        CommandLineInterface().run(["pybabel", *commands[action]])
+    finally:
+        os.chdir(previous)
     return 0

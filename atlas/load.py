@@ -170,8 +170,11 @@ class _Builder:
         if id(node) in self.seen:
             # compose() resolves an alias to the very node it names; meeting a node
             # twice means an alias, which could expand exponentially (billion laughs).
-            self.error(node, "anchors and aliases (&name, *name) are not allowed",
-                       "write the value out in full")
+            line = self.document.lines.get(path, node.start_mark.line + 1)
+            self.problems.append(Problem(self.document.display, line, None,
+                                         "anchors and aliases (&name, *name) are not allowed",
+                                         "write the value out in full"))
+            self.failed = True
             return None
         self.seen.add(id(node))
         self.document.lines.setdefault(path, node.start_mark.line + 1)
