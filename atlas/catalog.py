@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .faq import GeneratedQuestion, generate_faq
 from .i18n import N_
 from .schema import ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
 from .validate import ValidContent
@@ -99,6 +100,7 @@ class ModelEntry:
     capabilities: list[Capability]
     alternatives: list["ModelEntry"] = field(default_factory=list)
     successor: "ModelEntry | None" = None
+    generated_faq: list[GeneratedQuestion] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -157,6 +159,8 @@ def build_catalog(content: ValidContent) -> Catalog:
         entry.maker.made.append(entry)
         for offering in entry.offerings:
             providers[offering.provider_id].served.append((entry, offering))
+    for entry in entries.values():
+        entry.generated_faq = generate_faq(entry)
     ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
     for provider in providers.values():
         provider.made.sort(key=_display_order)

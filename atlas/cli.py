@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import i18n_commands
+from .data_outputs import SCHEMAS, schema_text
 from .i18n import check_po
 from .pipeline import Project, build, load_catalog
 from .problems import ContentError, format_problems
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return serve(project, host=args.host, port=args.port, open_browser=False)
     if command == "i18n":
         return i18n_commands.run(project, args.action)
+    if command == "schema":
+        return _write_schemas(project)
     return EXIT_USAGE  # pragma: no cover - argparse rejects other commands
 
 
@@ -52,10 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--out", help="output folder (default: site/)")
+    commands.add_parser("schema", help="write the JSON Schemas of content files into schema/ (for editors' YAML plugins)")
     i18n = commands.add_parser("i18n", help="extract, update or compile interface translations (Babel)")
     i18n.add_argument("action", choices=("extract", "update", "compile"))
     parser.set_defaults(format="text", base_url=None)
     return parser
+
+
+def _write_schemas(project: Project) -> int:
+    folder = project.root / "schema"
+    folder.mkdir(exist_ok=True)
+    for name in SCHEMAS:
+        (folder / f"{name}.json").write_text(schema_text(name), encoding="utf-8")
+        print(f"wrote schema/{name}.json")
+    return EXIT_OK
 
 
 def _build(project: Project, args) -> int:

@@ -13,9 +13,11 @@ from babel.numbers import (
     format_decimal,
     format_percent,
 )
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from .markdown_render import render_markdown
+from .messages import Count, Day, Money, Month, Names, Share, Tokens
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,22 @@ class Formatter:
             return ""
         year, month = int(value[:4]), int(value[5:7])
         return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
+
+    def value(self, value) -> str:
+        """A message parameter, formatted by its type."""
+        if isinstance(value, Money):
+            return self.money(value.value)
+        if isinstance(value, (Tokens, Count)):
+            return self.number(value.value)
+        if isinstance(value, Day):
+            return self.date(value.value)
+        if isinstance(value, Month):
+            return self.month(value.value)
+        if isinstance(value, Share):
+            return self.percent(value.value)
+        if isinstance(value, Names):
+            return format_list(list(value.values), locale=self.locale)
+        return str(value)
 
     # --- editorial text: a string, or a map of locale to text ------------------
 

@@ -11,8 +11,8 @@ from .catalog import Catalog, build_catalog
 from .load import load_content
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import Route, build_routes
-from .sitemap import render_robots, render_sitemap
+from .routes import build_routes
+from .data_outputs import render_data
 from .validate import validate_content
 from .write import WriteStats, check_output_folder, write_site
 
@@ -93,18 +93,16 @@ def render_site(project: Project, catalog: Catalog, timings: Timings,
     with timings.stage("render"):
         renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls,
                             {name: asset_version(data) for name, data in assets.items()})
+        listed = [route for route in routes if route.is_page and route.kind != "not-found"]
         pages = 0
-        for locale in site.locales:
-            for route in routes:
+        for route in routes:
+            if not route.is_page:
+                files[route.output_file] = render_data(route, catalog, urls, listed).encode("utf-8")
+                continue
+            for locale in site.locales:
                 files[urls.prefix(locale) + route.output_file] = renderer.render(route, locale).encode("utf-8")
                 pages += 1
-        files["sitemap.xml"] = render_sitemap(_listed(routes), urls, catalog).encode("utf-8")
-        files["robots.txt"] = render_robots(urls).encode("utf-8")
     return files, pages
-
-
-def _listed(routes: list[Route]) -> list[Route]:
-    return [route for route in routes if route.kind != "not-found"]
 
 
 def build(project: Project, base_url: str | None = None) -> BuildReport:

@@ -12,11 +12,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
+from babel.core import get_global
+from typing import Any
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from .catalog import Catalog
 from .formatting import Formatter
-from .i18n import load_translations
+from . import structured_data
+from .i18n import N_, load_translations
+from .messages import Msg, Paragraph
 from .routes import Route, capability_path, model_path, provider_path
 
 
@@ -65,16 +72,17 @@ class Renderer:
             loader=FileSystemLoader(self.templates_dir),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True,
             lstrip_blocks=True,
         )
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(locale, self.catalog.site.default_locale)
+        speaker = Speaker(fmt, translations)
         env.filters.update(
             money=fmt.money, number=fmt.number, compact=fmt.compact, percent=fmt.percent,
             date=fmt.date, score_percent=fmt.score_percent, host=_host, month=fmt.month, text=fmt.text, text_list=fmt.text_list, plain=fmt.plain,
-            markdown=fmt.markdown,
+            markdown=fmt.markdown, say=speaker.say,
         )
         urls = self.urls
         env.globals.update(
@@ -87,6 +95,19 @@ class Renderer:
             capability_url=lambda capability_id: urls.path(capability_path(capability_id), locale),
             asset=self._asset_url,
             locale_name=_locale_name,
+            og_locale=_og_locale,
+            url_root=lambda name: urls.base_path + name,
+            abs_url=lambda path: urls.absolute(path, locale),
+            faq_entries=speaker.faq_entries,
+            json_ld=json_ld,
+            breadcrumb_list=lambda crumbs: structured_data.breadcrumb_list(
+                crumbs, lambda path: urls.absolute(path, locale)),
+            model_product=lambda model, description: structured_data.model_product(
+                model, urls.absolute(model_path(model.id), locale), description,
+                speaker.say(Msg(N_("1M input tokens"))), speaker.say(Msg(N_("1M output tokens"))),
+                lambda provider_id: urls.absolute(provider_path(provider_id), locale)),
+            faq_page=structured_data.faq_page,
+            website=structured_data.website,
         )
         return env
 
@@ -109,6 +130,46 @@ class Renderer:
         )
 
 
+@dataclass(frozen=True)
+class FaqEntry:
+    question: str
+    answer: str
+    lang: str | None  # set when the text is in another language than the page
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Says catalog messages in one locale: translated, with Babel-formatted values."""
+
+    fmt: Formatter
+    translations: Any
+
+    def say(self, message: Msg | Paragraph) -> str:
+        if isinstance(message, Paragraph):
+            return " ".join(self.say(sentence) for sentence in message.sentences)
+        text = self.translations.gettext(message.text)
+        if not message.params:
+            return text
+        return text % {key: self.fmt.value(value) for key, value in message.params.items()}
+
+    def faq_entries(self, model) -> list[FaqEntry]:
+        """Curated questions first, then those generated from the data: one list for HTML and JSON-LD."""
+        entries = []
+        for item in model.record.faq:
+            question, fallback = self.fmt.pick(item.question)
+            answer, answer_fallback = self.fmt.pick(item.answer)
+            entries.append(FaqEntry(str(question), str(answer), fallback or answer_fallback))
+        for generated in model.generated_faq:
+            entries.append(FaqEntry(self.say(generated.question), self.say(generated.answer), None))
+        return entries
+
+
+def json_ld(*items: dict) -> Markup:
+    """JSON-LD for a <script> block: `<`, `>`, `&` and `'` are escaped, so no content can close it."""
+    data = items[0] if len(items) == 1 else {"@context": "https://schema.org", "@graph": list(items)}
+    return Markup(htmlsafe_json_dumps(data, sort_keys=True, ensure_ascii=False))
+
+
 def _locale_name(code: str) -> str:
     """A language's own name for itself ("Español"), as a switcher shows it."""
     name = Locale.parse(code).get_display_name(code) or code
@@ -118,6 +179,13 @@ def _locale_name(code: str) -> str:
 def _host(url: str) -> str:
     host = urlsplit(url).netloc
     return host[4:] if host.startswith("www.") else host
+
+
+def _og_locale(code: str) -> str:
+    """Open Graph wants language_TERRITORY: es -> es_ES, en -> en_US."""
+    likely = get_global("likely_subtags").get(code, code)
+    parsed = Locale.parse(likely)
+    return f"{parsed.language}_{parsed.territory}" if parsed.territory else parsed.language
 
 
 def asset_version(data: bytes) -> str:

@@ -8,7 +8,7 @@ tell which pages an edit touches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .catalog import Catalog
@@ -20,13 +20,18 @@ SITE_DEPENDENCY = "site"
 class Route:
     kind: str
     path: str  # "" for the home page, otherwise ends in "/" or names a file ("404.html")
-    template: str
+    template: str | None  # None: a data output, written by data_outputs.py
     context: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     depends_on: frozenset[str] = frozenset()
+    localized: bool = True  # written once per locale; data outputs are written once
 
     @property
     def output_file(self) -> str:
-        return self.path if self.path.endswith(".html") else f"{self.path}index.html"
+        return self.path if self.path and not self.path.endswith("/") else f"{self.path}index.html"
+
+    @property
+    def is_page(self) -> bool:
+        return self.template is not None
 
 
 def model_path(model_id: str) -> str:
@@ -66,8 +71,26 @@ def build_routes(catalog: Catalog) -> list[Route]:
     for capability in catalog.capabilities:
         routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
                             {"capability": capability}, every_model))
+    routes += _data_routes(catalog, every_model, everything)
     return [_with_site(route) for route in routes]
 
 
+def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: frozenset[str]) -> list[Route]:
+    routes = [
+        Route("api-index", "api/models.json", None, {}, everything, localized=False),
+        Route("sitemap", "sitemap.xml", None, {}, everything, localized=False),
+        Route("robots", "robots.txt", None, {}, frozenset(), localized=False),
+        Route("manifest", "manifest.webmanifest", None, {}, frozenset(), localized=False),
+        Route("headers", "_headers", None, {}, frozenset(), localized=False),
+    ]
+    routes += [Route("schema", f"schema/{name}.json", None, {"name": name}, frozenset(), localized=False)
+               for name in ("model", "provider", "site")]
+    for model in catalog.models.values():
+        depends = {f"models/{model.id}", f"providers/{model.maker.id}"} | {f"providers/{o.provider_id}" for o in model.offerings}
+        routes.append(Route("api-model", f"api/models/{model.id}.json", None, {"model": model},
+                            frozenset(depends), localized=False))
+    return routes
+
+
 def _with_site(route: Route) -> Route:
-    return Route(route.kind, route.path, route.template, route.context, route.depends_on | {SITE_DEPENDENCY})
+    return replace(route, depends_on=route.depends_on | {SITE_DEPENDENCY})

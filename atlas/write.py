@@ -60,7 +60,7 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> WriteStats:
         else:
             target.write_bytes(data)
             written += 1
-    removed = _count_files(out_dir) - unchanged if out_dir.is_dir() else 0
+    removed = len(_existing_files(out_dir) - files.keys())
     if written == 0 and removed == 0:
         shutil.rmtree(staging)
         return WriteStats(0, unchanged, 0)
@@ -77,8 +77,14 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _count_files(folder: Path) -> int:
-    return sum(len(names) for _, _, names in os.walk(folder))
+def _existing_files(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {
+        (Path(directory) / name).relative_to(folder).as_posix()
+        for directory, _, names in os.walk(folder)
+        for name in names
+    }
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

@@ -1,0 +1,119 @@
+"""Outputs that are data, not pages: the JSON API, JSON Schemas, sitemap, robots, manifest, headers."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from .catalog import Catalog, ModelEntry
+from .routes import Route, model_path
+from .schema import ModelRecord, ProviderRecord, SiteConfig
+from .sitemap import render_robots, render_sitemap
+
+# Pages load only their own stylesheet, scripts and images; nothing inline, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+SCHEMAS = {"model": ModelRecord, "provider": ProviderRecord, "site": SiteConfig}
+
+
+def render_data(route: Route, catalog: Catalog, urls, page_routes: list[Route]) -> str:
+    renderers: dict[str, Callable[[], str]] = {
+        "api-index": lambda: _json({"models": [model_summary(m, urls) for m in catalog.models.values()]}),
+        "api-model": lambda: _json(model_document(route.context["model"], urls)),
+        "schema": lambda: schema_text(route.context["name"]),
+        "sitemap": lambda: render_sitemap(page_routes, urls, catalog),
+        "robots": lambda: render_robots(urls),
+        "manifest": lambda: _json(_manifest(catalog, urls)),
+        "headers": lambda: _headers(urls),
+    }
+    return renderers[route.kind]()
+
+
+def schema_text(name: str) -> str:
+    schema = SCHEMAS[name].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return _json(schema)
+
+
+def _json(data) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def model_summary(model: ModelEntry, urls) -> dict:
+    record = model.record
+    return {
+        "id": model.id,
+        "name": record.name,
+        "maker": model.maker.id,
+        "status": record.status,
+        "released": record.released.isoformat() if record.released else None,
+        "context": record.limits.context,
+        "max_output": record.limits.max_output,
+        "input_price": model.headline.input if model.headline else None,
+        "output_price": model.headline.output if model.headline else None,
+        "blended_price": _round(model.blended),
+        "open_weights": record.open_weights,
+        "capabilities": [c.id for c in model.capabilities],
+        "modalities": {"input": record.modalities.input, "output": record.modalities.output},
+        "url": urls.absolute(model_path(model.id), urls.default_locale),
+        "api": urls.path(f"api/models/{model.id}.json", urls.default_locale),
+    }
+
+
+def model_document(model: ModelEntry, urls) -> dict:
+    cheapest = model.cheapest_offering
+    return {
+        **model_summary(model, urls),
+        "record": model.record.model_dump(mode="json", exclude_defaults=False),
+        "derived": {
+            "price_source": model.headline.provider_id if model.headline else None,
+            "blended_price": _round(model.blended),
+            "monthly_cost": _round(model.monthly_cost),
+            "cheapest_provider": cheapest.provider_id if cheapest else None,
+            "cached_input_saving": _round(model.cached_saving),
+            "batch_saving": _round(model.batch_saving),
+            "scenarios": [
+                {"id": c.scenario.id, "per_request": _round(c.per_request), "total": _round(c.total),
+                 "volume": c.scenario.volume}
+                for c in model.scenario_costs
+            ],
+        },
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _manifest(catalog: Catalog, urls) -> dict:
+    site = catalog.site
+    tagline = site.tagline if isinstance(site.tagline, str) else site.tagline.get(site.default_locale, "")
+    return {
+        "name": site.title,
+        "short_name": site.title,
+        "description": tagline,
+        "start_url": urls.base_path,
+        "scope": urls.base_path,
+        "display": "browser",
+        "background_color": "#ffffff",
+        "theme_color": "#0b6e4f",
+        "icons": [{"src": f"{urls.base_path}static/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
+    }
+
+
+def _headers(urls) -> str:
+    """Netlify / Cloudflare Pages `_headers`: security headers for every path."""
+    return (
+        f"{urls.base_path}*\n"
+        f"  Content-Security-Policy: {CONTENT_SECURITY_POLICY}\n"
+        "  X-Content-Type-Options: nosniff\n"
+        "  Referrer-Policy: strict-origin-when-cross-origin\n"
+        "  X-Frame-Options: DENY\n"
+        "  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
+        f"{urls.base_path}static/*\n"
+        "  Cache-Control: public, max-age=31536000, immutable\n"
+    )

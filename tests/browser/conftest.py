@@ -1,0 +1,196 @@
+"""Fixtures for the real-tool gates: built sites, a static host on loopback, one shared Chromium.
+
+The tools come from `sh scripts/install-test-tools`. A missing tool skips its tests on a
+developer's machine, with the reason, but fails them in CI (where the CI variable is set).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from atlas.pipeline import Project, build
+from conftest import ROOT, fixture_project
+
+TOOLS = ROOT / ".tools" / "node_modules"
+AXE_JS = TOOLS / "axe-core" / "axe.min.js"
+VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+INSTALL_HINT = "run `sh scripts/install-test-tools`"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# One page of each type, as a path under a language's prefix ("" for English, "es/" for Spanish).
+PAGE_TYPES = {
+    "home": "",
+    "model": "models/alpha-mini/",          # the fixture's fullest model page
+    "provider": "providers/acme/",          # makes and serves models: both tables
+    "providers": "providers/",
+    "capabilities": "capabilities/",
+    "capability": "capabilities/tool-calling/",
+    "404": "no-such-page/",                 # a missing path: the host answers with 404.html
+}
+LOCALE_PREFIXES = {"en": "", "es": "es/"}
+SITE_PAGES = [
+    pytest.param((kind, LOCALE_PREFIXES[locale] + path), id=f"{locale}-{kind}")
+    for locale in LOCALE_PREFIXES
+    for kind, path in PAGE_TYPES.items()
+]
+
+# Figures the gates measure, printed at the end of the run (pytest captures plain print()).
+FIGURES: list[str] = []
+
+
+def require(present: bool, what: str) -> None:
+    """Skips when a tool is missing on a developer's machine; fails in CI, which must have it."""
+    if present:
+        return
+    message = f"{what} is missing: {INSTALL_HINT}"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI must run every browser test)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("Model Atlas figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+# -- built sites ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def built_fixture_site(tmp_path_factory) -> Path:
+    """The fixture catalog's site, built for these tests alone (read-only)."""
+    out = tmp_path_factory.mktemp("browser-fixture") / "site"
+    build(fixture_project(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site, built from content/ into a temporary folder (site/ is left alone)."""
+    out = tmp_path_factory.mktemp("browser-real") / "site"
+    build(Project.at(ROOT, output_dir=out))
+    return out
+
+
+# -- a static host on loopback -------------------------------------------------------------
+
+class StaticHost(SimpleHTTPRequestHandler):
+    """Serves a built site like a static host: index.html for folders, and for a missing
+    path the nearest 404.html (so /es/… gets the Spanish one) with status 404."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if (path / "index.html").is_file():
+                return super().send_head()
+        elif path.is_file():
+            return super().send_head()
+        return self._not_found()
+
+    def _not_found(self):
+        root = Path(self.directory)
+        parts = [part for part in PurePosixPath(unquote(urlsplit(self.path).path)).parts if part != "/"]
+        for depth in range(len(parts), -1, -1):
+            page = root.joinpath(*parts[:depth], "404.html")
+            if page.resolve().is_relative_to(root.resolve()) and page.is_file():
+                body = page.read_bytes()
+                break
+        else:
+            body = b"<!doctype html><title>Not found</title>"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return BytesIO(body)
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(folder) -> base URL such as http://127.0.0.1:41234/ (ephemeral port, loopback only)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(StaticHost, directory=str(folder))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, name=f"static-host-{folder.name}", daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fixture_url(serve, built_fixture_site) -> str:
+    return serve(built_fixture_site)
+
+
+# -- one Chromium for the whole session ----------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = shutil.which("chromium")
+    require(path is not None, "Debian's chromium (/usr/bin/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright Python package (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """new_page(**context_options) -> a page in a fresh context, closed after the test."""
+    contexts = []
+
+    def make(**options):
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(params=SITE_PAGES)
+def site_page(request) -> tuple[str, str]:
+    """(page type, path) for one page of each type in each language."""
+    return request.param
+
+
+@pytest.fixture
+def axe_js() -> Path:
+    require(AXE_JS.is_file(), f"axe-core ({AXE_JS.relative_to(ROOT)})")
+    return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    require(java is not None, "a Java runtime (java)")
+    require(VNU_JAR.is_file(), f"the Nu HTML checker ({VNU_JAR.relative_to(ROOT)})")
+    return [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html"]
