@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .changelog import ChangeEntry, describe
 from .faq import GeneratedQuestion, generate_faq
+from .history import Change
 from .i18n import N_
 from .schema import ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
 from .validate import ValidContent
@@ -143,13 +145,14 @@ class Catalog:
     models: dict[str, ModelEntry]  # in display order
     providers: dict[str, ProviderEntry]  # by name
     capabilities: list[CapabilityEntry]
+    changes: list[ChangeEntry] | None = None  # newest first; None outside a git checkout
 
     @property
     def makers(self) -> list[ProviderEntry]:
         return [p for p in self.providers.values() if p.made]
 
 
-def build_catalog(content: ValidContent) -> Catalog:
+def build_catalog(content: ValidContent, history: list[Change] | None = None) -> Catalog:
     site = content.site
     providers = {pid: ProviderEntry(pid, record) for pid, record in content.providers.items()}
     entries = {mid: _model_entry(mid, record, providers, site) for mid, record in content.models.items()}
@@ -167,7 +170,18 @@ def build_catalog(content: ValidContent) -> Catalog:
         provider.served.sort(key=lambda pair: _display_order(pair[0]))
     capabilities = [CapabilityEntry(c, [m for m in ordered.values() if c.test(m.record)]) for c in CAPABILITIES]
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
-    return Catalog(site, ordered, by_name, capabilities)
+    return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries))
+
+
+def _change_entries(history: list[Change] | None, entries: dict[str, ModelEntry]) -> list[ChangeEntry] | None:
+    if history is None:
+        return None
+    result = []
+    for change in reversed(history):
+        model = entries.get(change.model_id)
+        name = model.name if model else change.model_id
+        result.append(ChangeEntry(change, change.model_id, name, model is not None, describe(change, name)))
+    return result
 
 
 def _display_order(entry: ModelEntry) -> tuple:

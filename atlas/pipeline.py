@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, build_catalog
+from .history import read_history
 from .load import load_content
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
@@ -76,8 +77,10 @@ def load_catalog(project: Project, timings: Timings | None = None) -> tuple[Cata
     problems += validation_problems
     if problems or content is None:
         return None, problems
+    with timings.stage("history"):
+        history = read_history(project.content_dir)
     with timings.stage("catalog"):
-        catalog = build_catalog(content)
+        catalog = build_catalog(content, history)
     return catalog, []
 
 
@@ -93,7 +96,7 @@ def render_site(project: Project, catalog: Catalog, timings: Timings,
     with timings.stage("render"):
         renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls,
                             {name: asset_version(data) for name, data in assets.items()})
-        listed = [route for route in routes if route.is_page and route.kind != "not-found"]
+        listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
         pages = 0
         for route in routes:
             if not route.is_page:

@@ -8,12 +8,16 @@ tell which pages an edit touches.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .catalog import Catalog
+from .changelog import feed_updated
 
 SITE_DEPENDENCY = "site"
+HISTORY_DEPENDENCY = "history"
+FEED_LENGTH = 50
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,12 @@ def build_routes(catalog: Catalog) -> list[Route]:
         Route("capabilities", "capabilities/", "pages/capabilities.html",
               {"capabilities": catalog.capabilities}, every_model),
         Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
+        Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes},
+              every_model | {HISTORY_DEPENDENCY}),
+        Route("feed", "feed.xml", "feeds/atom.xml",
+              {"changes": (catalog.changes or [])[:FEED_LENGTH],
+               "updated": feed_updated(catalog.changes or [], _newest_verified(catalog))},
+              every_model | {HISTORY_DEPENDENCY}),
     ]
     for model in catalog.models.values():
         related = {model.id, *(a.id for a in model.alternatives)}
@@ -73,6 +83,10 @@ def build_routes(catalog: Catalog) -> list[Route]:
                             {"capability": capability}, every_model))
     routes += _data_routes(catalog, every_model, everything)
     return [_with_site(route) for route in routes]
+
+
+def _newest_verified(catalog: Catalog):
+    return max((m.record.last_verified for m in catalog.models.values()), default=datetime.date(1970, 1, 1))
 
 
 def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: frozenset[str]) -> list[Route]:

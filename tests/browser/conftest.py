@@ -161,9 +161,42 @@ def chromium():
         browser.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def desktop_context(chromium):
+    """One desktop context shared by the page checks (a static site keeps no state)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone_context(chromium):
+    """A phone: 390×844 CSS pixels, touch, and the meta viewport honoured."""
+    context = chromium.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(desktop_context):
+    page = desktop_context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def phone_page(phone_context):
+    page = phone_context.new_page()
+    yield page
+    page.close()
+
+
 @pytest.fixture
 def new_page(chromium):
-    """new_page(**context_options) -> a page in a fresh context, closed after the test."""
+    """new_page(**context_options) -> a page in a fresh context (empty cache), closed after the test."""
     contexts = []
 
     def make(**options):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import PHONE
+
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-
 
 def open_site_page(page, base_url: str, site_page: tuple[str, str]):
     """Loads the page and checks the status a static host gives it (404 for the missing path)."""
@@ -19,9 +18,8 @@ def open_site_page(page, base_url: str, site_page: tuple[str, str]):
     return response
 
 
-def test_no_console_or_page_errors(new_page, fixture_url, site_page):
+def test_no_console_or_page_errors(page, fixture_url, site_page):
     kind, path = site_page
-    page = new_page()
     url = fixture_url + path
     problems: list[str] = []
 
@@ -66,15 +64,19 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_accessibility_violations(new_page, fixture_url, site_page, scheme, axe_js):
-    page = new_page()
-    page.emulate_media(color_scheme=scheme)
+def test_no_accessibility_violations_in_light_and_dark_mode(page, fixture_url, site_page, axe_js):
+    """axe-core's default rules (WCAG 2 A/AA and best practices), colour contrast included, in both
+    colour schemes; the scheme is switched on the loaded page, which restyles it without a reload."""
     open_site_page(page, fixture_url, site_page)
-    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
     page.add_script_tag(path=str(axe_js))
-    violations = page.evaluate(AXE_RUN)
-    assert violations == [], f"/{site_page[1]} ({scheme}):\n" + describe_violations(violations)
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        violations = page.evaluate(AXE_RUN)
+        if violations:
+            found.append(f"/{site_page[1]} in {scheme} mode:\n" + describe_violations(violations))
+    assert found == [], "\n".join(found)
 
 
 OVERFLOW = """() => {
@@ -94,11 +96,10 @@ OVERFLOW = """() => {
 }"""
 
 
-def test_no_horizontal_page_scroll_on_a_phone(new_page, fixture_url, site_page):
+def test_no_horizontal_page_scroll_on_a_phone(phone_page, fixture_url, site_page):
     """390×844 (a current phone): the page never scrolls sideways; wide tables scroll in their .table-scroll box."""
-    page = new_page(**PHONE)
-    open_site_page(page, fixture_url, site_page)
-    layout = page.evaluate(OVERFLOW)
+    open_site_page(phone_page, fixture_url, site_page)
+    layout = phone_page.evaluate(OVERFLOW)
     report = f"/{site_page[1]}: {layout}"
     assert layout["innerWidth"] == PHONE["viewport"]["width"], report
     assert layout["scrollWidth"] <= layout["innerWidth"], report
