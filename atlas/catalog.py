@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .changelog import ChangeEntry, describe
+from .charts import LineChart, PricePoint, Scatter, price_history_chart, price_quality_scatter
+from .compare import Pair, build_pair, choose_pairs
+from .consistency import Inconsistency, find_inconsistencies
+from .fit import FitScore, fit_scores
 from .faq import GeneratedQuestion, generate_faq
 from .history import Change
 from .i18n import N_
-from .schema import ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
+from .schema import FitRubric, ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
 from .validate import ValidContent
 
 PER_MILLION = 1_000_000
+FAST_TOKENS_PER_SECOND = 150
+MEDIUM_TOKENS_PER_SECOND = 60
+RELATED_LIST_LENGTH = 5
 
 
 @dataclass(frozen=True)
@@ -103,10 +110,33 @@ class ModelEntry:
     alternatives: list["ModelEntry"] = field(default_factory=list)
     successor: "ModelEntry | None" = None
     generated_faq: list[GeneratedQuestion] = field(default_factory=list)
+    inconsistencies: list[Inconsistency] = field(default_factory=list)
+    fit_scores: list[FitScore] = field(default_factory=list)
+    compare_with: list[tuple["ModelEntry", str]] = field(default_factory=list)  # (other model, pair slug)
+    more_from_maker: list["ModelEntry"] = field(default_factory=list)
+    same_family: list["ModelEntry"] = field(default_factory=list)
+    price_history: LineChart | None = None
+
+    @property
+    def speed_tier(self) -> str | None:
+        """fast / medium / slow from measured throughput; None when unmeasured."""
+        measured = self.record.speed.output_tokens_per_second
+        if measured is None:
+            return None
+        return "fast" if measured.value >= FAST_TOKENS_PER_SECOND else (
+            "medium" if measured.value >= MEDIUM_TOKENS_PER_SECOND else "slow")
 
     @property
     def name(self) -> str:
         return self.record.name
+
+    @property
+    def input_price(self) -> float | None:
+        return self.headline.input if self.headline else None
+
+    @property
+    def output_price(self) -> float | None:
+        return self.headline.output if self.headline else None
 
     @property
     def cheapest_offering(self) -> OfferingEntry | None:
@@ -146,6 +176,9 @@ class Catalog:
     providers: dict[str, ProviderEntry]  # by name
     capabilities: list[CapabilityEntry]
     changes: list[ChangeEntry] | None = None  # newest first; None outside a git checkout
+    pairs: list[Pair] = field(default_factory=list)
+    rubric: FitRubric | None = None
+    price_quality: Scatter | None = None
 
     @property
     def makers(self) -> list[ProviderEntry]:
@@ -163,14 +196,45 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
         for offering in entry.offerings:
             providers[offering.provider_id].served.append((entry, offering))
     for entry in entries.values():
+        entry.inconsistencies = find_inconsistencies(entry.record, entry.offerings)
         entry.generated_faq = generate_faq(entry)
+        entry.fit_scores = fit_scores(entry, content.rubric)
     ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
     for provider in providers.values():
         provider.made.sort(key=_display_order)
         provider.served.sort(key=lambda pair: _display_order(pair[0]))
+    for entry in ordered.values():
+        entry.more_from_maker = [m for m in entry.maker.made if m is not entry][:RELATED_LIST_LENGTH]
+        entry.same_family = [m for m in ordered.values() if m is not entry and entry.record.family
+                             and m.record.family == entry.record.family][:RELATED_LIST_LENGTH]
+    for entry in ordered.values():
+        entry.price_history = price_history_chart(_price_points(entry, history))
+    pairs = [build_pair(entries[a], entries[b])
+             for a, b in choose_pairs(ordered, site.compare.per_model, site.compare.pairs)]
+    for pair in pairs:
+        pair.a.compare_with.append((pair.b, pair.slug))
+        pair.b.compare_with.append((pair.a, pair.slug))
     capabilities = [CapabilityEntry(c, [m for m in ordered.values() if c.test(m.record)]) for c in CAPABILITIES]
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
-    return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries))
+    return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs, content.rubric,
+                   price_quality_scatter(list(ordered.values())))
+
+
+def _price_points(entry: ModelEntry, history: list[Change] | None) -> list[PricePoint]:
+    """The record's own price history, the list prices in the content's git history, and today's."""
+    points = [PricePoint(p.date, p.input, p.output) for p in entry.record.price_history]
+    prices: dict[str, float] = {}
+    for change in history or []:
+        if change.model_id != entry.id or change.kind not in ("added", "price"):
+            continue
+        if change.kind == "price" and change.field in ("pricing.input", "pricing.output") and change.new is not None:
+            prices[change.field.split(".")[1]] = float(change.new)
+            if {"input", "output"} <= prices.keys():
+                points.append(PricePoint(change.when.date(), prices["input"], prices["output"]))
+    pricing = entry.record.pricing
+    if pricing.input is not None and pricing.output is not None and points:
+        points.append(PricePoint(entry.record.last_verified, pricing.input, pricing.output))
+    return points
 
 
 def _change_entries(history: list[Change] | None, entries: dict[str, ModelEntry]) -> list[ChangeEntry] | None:

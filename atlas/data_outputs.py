@@ -7,7 +7,7 @@ from typing import Callable
 
 from .catalog import Catalog, ModelEntry
 from .routes import Route, model_path
-from .schema import ModelRecord, ProviderRecord, SiteConfig
+from .schema import FitRubric, ModelRecord, ProviderRecord, SiteConfig
 from .sitemap import render_robots, render_sitemap
 
 # Pages load only their own stylesheet, scripts and images; nothing inline, no framing.
@@ -17,7 +17,7 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
-SCHEMAS = {"model": ModelRecord, "provider": ProviderRecord, "site": SiteConfig}
+SCHEMAS = {"model": ModelRecord, "provider": ProviderRecord, "site": SiteConfig, "fit-scores": FitRubric}
 
 
 def render_data(route: Route, catalog: Catalog, urls, page_routes: list[Route]) -> str:

@@ -17,7 +17,7 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from .markdown_render import render_markdown
-from .messages import Count, Day, Money, Month, Names, Share, Tokens
+from .messages import Count, Day, Money, Month, Share, Tokens
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,10 @@ class Formatter:
             return self.month(value.value)
         if isinstance(value, Share):
             return self.percent(value.value)
-        if isinstance(value, Names):
-            return format_list(list(value.values), locale=self.locale)
         return str(value)
+
+    def names(self, values: list[str]) -> str:
+        return format_list(values, locale=self.locale)
 
     # --- editorial text: a string, or a map of locale to text ------------------
 

@@ -58,6 +58,7 @@ class ContentFiles:
     site: Document | None
     providers: dict[str, Document]
     models: dict[str, Document]
+    rubric: Document | None = None  # fit-scores.yaml, optional
 
 
 def load_content(content_dir: Path, root: Path | None = None) -> tuple[ContentFiles, list[Problem]]:
@@ -89,7 +90,9 @@ def load_content(content_dir: Path, root: Path | None = None) -> tuple[ContentFi
     else:
         problems.append(Problem(_display(site_path, root), None, None, "site.yaml is missing",
                                 "every site needs content/site.yaml with at least title, tagline and base_url"))
-    return ContentFiles(site, load_folder("providers"), load_folder("models")), problems
+    rubric_path = content_dir / "fit-scores.yaml"
+    rubric = load_document(rubric_path, _display(rubric_path, root), problems) if rubric_path.is_file() else None
+    return ContentFiles(site, load_folder("providers"), load_folder("models"), rubric), problems
 
 
 def _display(path: Path, root: Path) -> str:

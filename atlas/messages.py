@@ -42,10 +42,17 @@ class Count:
 
 
 @dataclass(frozen=True)
-class Names:
-    """A list of names joined the locale's way ("a, b and c" / "a, b y c")."""
+class Label:
+    """A msgid used as a message parameter, translated when said."""
 
-    values: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Names:
+    """A list of names (or labels) joined the locale's way ("a, b and c" / "a, b y c")."""
+
+    values: tuple[str | Label, ...]
 
 
 @dataclass(frozen=True)

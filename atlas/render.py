@@ -23,8 +23,8 @@ from .catalog import Catalog
 from .formatting import Formatter
 from . import structured_data
 from .i18n import N_, load_translations
-from .messages import Msg, Paragraph
-from .routes import Route, capability_path, model_path, provider_path
+from .messages import Label, Msg, Names, Paragraph
+from .routes import Route, capability_path, compare_path, model_path, provider_path
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class Renderer:
             model_url=lambda model_id: urls.path(model_path(model_id), locale),
             provider_url=lambda provider_id: urls.path(provider_path(provider_id), locale),
             capability_url=lambda capability_id: urls.path(capability_path(capability_id), locale),
+            compare_url=lambda slug: urls.path(compare_path(slug), locale),
             asset=self._asset_url,
             locale_name=_locale_name,
             og_locale=_og_locale,
@@ -150,7 +151,14 @@ class Speaker:
         text = self.translations.gettext(message.text)
         if not message.params:
             return text
-        return text % {key: self.fmt.value(value) for key, value in message.params.items()}
+        return text % {key: self.value(value) for key, value in message.params.items()}
+
+    def value(self, value) -> str:
+        if isinstance(value, Label):
+            return self.translations.gettext(value.text)
+        if isinstance(value, Names):
+            return self.fmt.names([self.value(item) for item in value.values])
+        return self.fmt.value(value)
 
     def faq_entries(self, model) -> list[FaqEntry]:
         """Curated questions first, then those generated from the data: one list for HTML and JSON-LD."""

@@ -50,6 +50,10 @@ def capability_path(capability_id: str) -> str:
     return f"capabilities/{capability_id}/"
 
 
+def compare_path(slug: str) -> str:
+    return f"compare/{slug}/"
+
+
 def build_routes(catalog: Catalog) -> list[Route]:
     every_model = frozenset(f"models/{m}" for m in catalog.models)
     every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
@@ -69,7 +73,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
               every_model | {HISTORY_DEPENDENCY}),
     ]
     for model in catalog.models.values():
-        related = {model.id, *(a.id for a in model.alternatives)}
+        related = {model.id, *(a.id for a in model.alternatives), *(other.id for other, _ in model.compare_with),
+                   *(m.id for m in model.more_from_maker), *(m.id for m in model.same_family)}
         depends = {f"models/{m}" for m in related} | {f"providers/{o.provider_id}" for o in model.offerings}
         depends.add(f"providers/{model.maker.id}")
         routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model}, frozenset(depends)))
@@ -78,6 +83,12 @@ def build_routes(catalog: Catalog) -> list[Route]:
         depends |= {f"models/{m.id}" for m, _ in provider.served}
         routes.append(Route("provider", provider_path(provider.id), "pages/provider.html",
                             {"provider": provider}, frozenset(depends)))
+    routes.append(Route("compare-index", "compare/", "pages/compare_index.html", {"pairs": catalog.pairs}, everything))
+    for pair in catalog.pairs:
+        depends = {f"models/{pair.a.id}", f"models/{pair.b.id}", f"providers/{pair.a.maker.id}",
+                   f"providers/{pair.b.maker.id}"}
+        routes.append(Route("compare", compare_path(pair.slug), "pages/compare.html", {"pair": pair},
+                            frozenset(depends)))
     for capability in catalog.capabilities:
         routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
                             {"capability": capability}, every_model))
@@ -98,7 +109,7 @@ def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: froz
         Route("headers", "_headers", None, {}, frozenset(), localized=False),
     ]
     routes += [Route("schema", f"schema/{name}.json", None, {"name": name}, frozenset(), localized=False)
-               for name in ("model", "provider", "site")]
+               for name in ("model", "provider", "site", "fit-scores")]
     for model in catalog.models.values():
         depends = {f"models/{model.id}", f"providers/{model.maker.id}"} | {f"providers/{o.provider_id}" for o in model.offerings}
         routes.append(Route("api-model", f"api/models/{model.id}.json", None, {"model": model},

@@ -294,3 +294,43 @@ class SiteConfig(Strict):
         if self.default_locale not in self.locales:
             raise ValueError(f"default_locale '{self.default_locale}' is not in locales")
         return self
+
+
+# --- fit-score rubric (content/fit-scores.yaml) -------------------------------
+
+FitMetric = Literal["context", "max_output", "providers", "blended_price", "inconsistencies"]
+
+
+class FitCriterion(Strict):
+    """One line of a fit score: points earned by a capability, or along a log-scaled range."""
+
+    label: Text
+    points: Annotated[float, Field(gt=0, le=100)]
+    rule: Literal["capability", "modality", "log_range", "has_price", "has_cached_price", "open_weights"]
+    field: str | None = Field(default=None, description="Capability flag name, or input modality, for those rules.")
+    metric: FitMetric | None = None
+    low: Annotated[float, Field(gt=0)] | None = Field(default=None, description="No points at or below (above, if inverted).")
+    high: Annotated[float, Field(gt=0)] | None = Field(default=None, description="Full points at or above (below, if inverted).")
+    invert: bool = Field(default=False, description="Fewer is better (price, inconsistencies).")
+
+    @model_validator(mode="after")
+    def _rule_has_its_settings(self) -> "FitCriterion":
+        if self.rule in ("capability", "modality") and not self.field:
+            raise ValueError(f"rule '{self.rule}' needs 'field'")
+        if self.rule == "log_range" and (self.metric is None or self.low is None or self.high is None):
+            raise ValueError("rule 'log_range' needs 'metric', 'low' and 'high'")
+        if self.rule == "log_range" and self.low >= self.high:
+            raise ValueError("'low' must be below 'high'")
+        if self.rule == "capability" and self.field not in Capabilities.model_fields:
+            raise ValueError(f"unknown capability '{self.field}'; known: {', '.join(Capabilities.model_fields)}")
+        return self
+
+
+class FitCategory(Strict):
+    id: Slug
+    name: Text
+    criteria: list[FitCriterion] = Field(min_length=1)
+
+
+class FitRubric(Strict):
+    categories: list[FitCategory] = Field(min_length=1)

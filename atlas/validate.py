@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import ContentFiles, Document, KeyPath
 from .problems import Problem
-from .schema import MAX_PRICE_PER_MILLION, SLUG_PATTERN, ModelRecord, ProviderRecord, SiteConfig
+from .schema import MAX_PRICE_PER_MILLION, SLUG_PATTERN, FitRubric, ModelRecord, ProviderRecord, SiteConfig
 
 # Editorial fields: text in the default locale, or a map of locale to text.
 LOCALIZED_MODEL_FIELDS = ("tagline", "description", "strengths", "tradeoffs", "best_for")
@@ -27,6 +27,7 @@ class ValidContent:
     providers: dict[str, ProviderRecord]
     models: dict[str, ModelRecord]
     documents: dict[str, Document]  # "models/o4-mini" -> its document, for later line look-ups
+    rubric: FitRubric | None = None
 
 
 def validate_content(files: ContentFiles) -> tuple[ValidContent | None, list[Problem]]:
@@ -34,6 +35,7 @@ def validate_content(files: ContentFiles) -> tuple[ValidContent | None, list[Pro
     site = _typed(SiteConfig, files.site, problems) if files.site else None
     providers = _typed_all(ProviderRecord, files.providers, "provider", problems)
     models = _typed_all(ModelRecord, files.models, "model", problems)
+    rubric = _typed(FitRubric, files.rubric, problems) if files.rubric else None
     if site is not None:
         problems += _site_rules(site, files.site)
     problems += _model_rules(models, providers, files.models, site)
@@ -41,7 +43,7 @@ def validate_content(files: ContentFiles) -> tuple[ValidContent | None, list[Pro
         return None, problems
     documents = {f"models/{k}": v for k, v in files.models.items()}
     documents.update({f"providers/{k}": v for k, v in files.providers.items()})
-    return ValidContent(site, providers, models, documents), problems
+    return ValidContent(site, providers, models, documents, rubric), problems
 
 
 def _typed_all(schema: type[BaseModel], documents: dict[str, Document], kind: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -88,15 +89,47 @@ def real_site(tmp_path_factory) -> Path:
 
 # -- a static host on loopback -------------------------------------------------------------
 
+def parse_headers_file(path: Path) -> list[tuple[re.Pattern, list[tuple[str, str]]]]:
+    """The site's `_headers` file (Netlify / Cloudflare Pages format): a URL pattern, then
+    indented `Name: value` lines. `*` matches anything, `:name` one path segment."""
+    rules: list[tuple[re.Pattern, list[tuple[str, str]]]] = []
+    if not path.is_file():
+        return rules
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = re.escape(line.strip()).replace(r"\*", ".*")
+            pattern = re.sub(r":[A-Za-z_]\w*", "[^/]+", pattern)
+            rules.append((re.compile(pattern + r"\Z"), []))
+        elif rules and ":" in line:
+            name, value = line.split(":", 1)
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
 class StaticHost(SimpleHTTPRequestHandler):
-    """Serves a built site like a static host: index.html for folders, and for a missing
-    path the nearest 404.html (so /es/… gets the Spanish one) with status 404."""
+    """Serves a built site like a static host: index.html for folders, the headers of the site's
+    `_headers` file (its Content-Security-Policy included), and for a missing path the nearest
+    404.html (so /es/… gets the Spanish one) with status 404."""
+
+    header_rules: list[tuple[re.Pattern, list[tuple[str, str]]]] = []
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
+    def end_headers(self):
+        url_path = urlsplit(self.path).path
+        for pattern, headers in self.header_rules:
+            if pattern.match(url_path):
+                for name, value in headers:
+                    self.send_header(name, value)
+        super().end_headers()
+
     def send_head(self):
         path = Path(self.translate_path(self.path))
+        if path.name == "_headers":
+            return self._not_found()  # the host's configuration, not a page
         if path.is_dir():
             if (path / "index.html").is_file():
                 return super().send_head()
@@ -127,7 +160,8 @@ def serve():
     servers: list[ThreadingHTTPServer] = []
 
     def start(folder: Path) -> str:
-        handler = functools.partial(StaticHost, directory=str(folder))
+        host = type("SiteHost", (StaticHost,), {"header_rules": parse_headers_file(folder / "_headers")})
+        handler = functools.partial(host, directory=str(folder))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name=f"static-host-{folder.name}", daemon=True).start()
@@ -173,6 +207,14 @@ def desktop_context(chromium):
 
 
 @pytest.fixture(scope="session")
+def axe_context(chromium):
+    """For axe-core, which is injected as an inline script: the site's CSP would block it."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
 def phone_context(chromium):
     """A phone: 390×844 CSS pixels, touch, and the meta viewport honoured."""
     context = chromium.new_context(**PHONE)
@@ -183,6 +225,13 @@ def phone_context(chromium):
 @pytest.fixture
 def page(desktop_context):
     page = desktop_context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def axe_page(axe_context):
+    page = axe_context.new_page()
     yield page
     page.close()
 

@@ -9,6 +9,7 @@ from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
+
 def open_site_page(page, base_url: str, site_page: tuple[str, str]):
     """Loads the page and checks the status a static host gives it (404 for the missing path)."""
     kind, path = site_page
@@ -19,6 +20,7 @@ def open_site_page(page, base_url: str, site_page: tuple[str, str]):
 
 
 def test_no_console_or_page_errors(page, fixture_url, site_page):
+    """Served with the site's own headers, so a Content-Security-Policy violation is an error too."""
     kind, path = site_page
     url = fixture_url + path
     problems: list[str] = []
@@ -64,9 +66,10 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def test_no_accessibility_violations_in_light_and_dark_mode(page, fixture_url, site_page, axe_js):
+def test_no_accessibility_violations_in_light_and_dark_mode(axe_page, fixture_url, site_page, axe_js):
     """axe-core's default rules (WCAG 2 A/AA and best practices), colour contrast included, in both
     colour schemes; the scheme is switched on the loaded page, which restyles it without a reload."""
+    page = axe_page
     open_site_page(page, fixture_url, site_page)
     page.add_script_tag(path=str(axe_js))
     found = []

@@ -1,0 +1,201 @@
+"""Head-to-head pairs: which pairs get a page, each row with its better side, and a verdict.
+
+Each model picks at most K partners (declared alternatives first, then its
+nearest neighbours), so the number of pages grows with N·K, never with N².
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .charts import BarChart, price_bars
+from .i18n import N_
+from .messages import Count, Label, Money, Msg, Names, Paragraph, Tokens
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # msgid
+    kind: str  # money | tokens | flag | text | score | speed | seconds
+    a: Any
+    b: Any
+    better: str | None  # "a", "b" or None (equal, unknown or not comparable)
+
+
+@dataclass
+class Pair:
+    a: Any  # ModelEntry, a.id < b.id
+    b: Any
+    rows: list[Row]
+    verdict: Paragraph
+    price_chart: BarChart | None
+
+    @property
+    def slug(self) -> str:
+        return f"{self.a.id}-vs-{self.b.id}"
+
+
+def pair_slug(first_id: str, second_id: str) -> str:
+    a, b = sorted((first_id, second_id))
+    return f"{a}-vs-{b}"
+
+
+def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours."""
+    chosen: set[tuple[str, str]] = set()
+    entries = list(models.values())
+    for model in entries:
+        partners = [alt.id for alt in model.alternatives][:per_model]
+        if len(partners) < per_model:
+            ranked = sorted((other for other in entries if other.id != model.id and other.id not in partners),
+                            key=lambda other: (-similarity(model, other), other.id))
+            partners += [other.id for other in ranked[: per_model - len(partners)]]
+        chosen.update(tuple(sorted((model.id, partner))) for partner in partners)
+    for first, second in extra_pairs:
+        if first in models and second in models and first != second:
+            chosen.add(tuple(sorted((first, second))))
+    return sorted(chosen)
+
+
+def similarity(model, other) -> float:
+    """Higher for models a reader would weigh against each other: family, price band, capabilities."""
+    score = 0.0
+    if model.record.family and model.record.family == other.record.family:
+        score += 3
+    if model.maker.id == other.maker.id:
+        score += 1
+    if model.blended and other.blended:
+        score += max(0.0, 2 - abs(math.log10(model.blended / other.blended)) * 2)
+    mine = {c.id for c in model.capabilities}
+    theirs = {c.id for c in other.capabilities}
+    if mine | theirs:
+        score += 2 * len(mine & theirs) / len(mine | theirs)
+    score += max(0.0, 1 - abs(math.log2(model.record.limits.context / other.record.limits.context)) / 3)
+    return score
+
+
+PRICE_CHART_METRICS = [(N_("Input"), "input_price"), (N_("Output"), "output_price"), (N_("Blended"), "blended")]
+
+
+def build_pair(a, b) -> Pair:
+    return Pair(a, b, _rows(a, b), _verdict(a, b), price_bars([a, b], PRICE_CHART_METRICS))
+
+
+def _lower(x, y) -> str | None:
+    if x is None or y is None or x == y:
+        return None
+    return "a" if x < y else "b"
+
+
+def _higher(x, y) -> str | None:
+    if x is None or y is None or x == y:
+        return None
+    return "a" if x > y else "b"
+
+
+def _present(x, y) -> str | None:
+    if x is True and y is False:
+        return "a"
+    if y is True and x is False:
+        return "b"
+    return None
+
+
+def _row(label: str, kind: str, a, b, judge: Callable[[Any, Any], str | None] | None) -> Row:
+    return Row(label, kind, a, b, judge(a, b) if judge else None)
+
+
+def _rows(a, b) -> list[Row]:
+    ra, rb = a.record, b.record
+    price = lambda m, side: getattr(m.headline, side) if m.headline else None  # noqa: E731
+    tps = lambda m: m.record.speed.output_tokens_per_second.value if m.record.speed.output_tokens_per_second else None  # noqa: E731
+    ttft = lambda m: m.record.speed.time_to_first_token_seconds.value if m.record.speed.time_to_first_token_seconds else None  # noqa: E731
+    rows = [
+        _row(N_("Maker"), "text", a.maker.name, b.maker.name, None),
+        _row(N_("Input / 1M tokens"), "money", price(a, "input"), price(b, "input"), _lower),
+        _row(N_("Output / 1M tokens"), "money", price(a, "output"), price(b, "output"), _lower),
+        _row(N_("Blended / 1M tokens"), "money", a.blended, b.blended, _lower),
+        _row(N_("Cached input / 1M tokens"), "money", ra.pricing.cached_input, rb.pricing.cached_input, _lower),
+        _row(N_("Estimated monthly cost"), "money", a.monthly_cost, b.monthly_cost, _lower),
+        _row(N_("Context window"), "tokens", ra.limits.context, rb.limits.context, _higher),
+        _row(N_("Max output"), "tokens", ra.limits.max_output, rb.limits.max_output, _higher),
+        _row(N_("Output speed (tokens/s)"), "speed", tps(a), tps(b), _higher),
+        _row(N_("Time to first token (s)"), "seconds", ttft(a), ttft(b), _lower),
+        _row(N_("Released"), "date", ra.released, rb.released, None),
+        _row(N_("Knowledge cutoff"), "month", ra.knowledge_cutoff, rb.knowledge_cutoff, None),
+        _row(N_("Providers"), "count", len(a.offerings), len(b.offerings), _higher),
+    ]
+    for label, field_name in _FLAGS:
+        rows.append(_row(label, "flag", getattr(ra.capabilities, field_name), getattr(rb.capabilities, field_name),
+                         _present))
+    rows.append(_row(N_("Open weights"), "flag", ra.open_weights, rb.open_weights, _present))
+    rows.append(_row(N_("HIPAA eligible"), "flag", ra.deployment.hipaa_eligible, rb.deployment.hipaa_eligible, _present))
+    rows.append(_row(N_("Zero data retention"), "flag", ra.deployment.zero_data_retention,
+                     rb.deployment.zero_data_retention, _present))
+    scores_b = {bm.name: bm for bm in rb.benchmarks}
+    for benchmark in ra.benchmarks:
+        other = scores_b.get(benchmark.name)
+        if other is not None and other.unit == benchmark.unit:
+            rows.append(Row(benchmark.name, "score:" + benchmark.unit, benchmark.score, other.score,
+                            _higher(benchmark.score, other.score)))
+    return rows
+
+
+_FLAGS = (
+    (N_("Tool calling"), "tool_calling"),
+    (N_("Structured output"), "structured_output"),
+    (N_("Reasoning"), "reasoning"),
+    (N_("Vision (image input)"), "vision"),
+    (N_("Audio input"), "audio_input"),
+    (N_("Prompt caching"), "prompt_caching"),
+    (N_("Fine-tuning"), "fine_tuning"),
+)
+
+_FLAG_NAMES = {
+    "tool_calling": N_("tool calling"),
+    "structured_output": N_("structured output"),
+    "reasoning": N_("reasoning"),
+    "vision": N_("vision"),
+    "audio_input": N_("audio input"),
+    "prompt_caching": N_("prompt caching"),
+    "fine_tuning": N_("fine-tuning"),
+}
+
+
+def _verdict(a, b) -> Paragraph:
+    sentences: list[Msg] = []
+    if a.headline and b.headline:
+        for side, text in (("input", N_("%(cheaper)s is cheaper on input by %(ratio)s× (%(low)s against %(high)s per million tokens).")),
+                           ("output", N_("%(cheaper)s is cheaper on output by %(ratio)s× (%(low)s against %(high)s per million tokens)."))):
+            low, high = sorted(((getattr(a.headline, side), a), (getattr(b.headline, side), b)), key=lambda t: t[0])
+            if low[0] < high[0]:
+                ratio = high[0] / low[0] if low[0] else None
+                if ratio and ratio >= 1.1:
+                    sentences.append(Msg(text, {"cheaper": low[1].name, "ratio": _ratio(ratio),
+                                                "low": Money(low[0]), "high": Money(high[0])}))
+    elif a.headline or b.headline:
+        priced = a if a.headline else b
+        sentences.append(Msg(N_("Only %(name)s has a published per-token price."), {"name": priced.name}))
+    ca, cb = a.record.limits.context, b.record.limits.context
+    if ca != cb:
+        larger, smaller = (a, b) if ca > cb else (b, a)
+        sentences.append(Msg(N_("%(larger)s reads more at once: %(big)s tokens of context against %(small)s."),
+                             {"larger": larger.name, "big": Tokens(max(ca, cb)), "small": Tokens(min(ca, cb))}))
+    for model, other in ((a, b), (b, a)):
+        only = [Label(_FLAG_NAMES[f]) for f in _FLAG_NAMES
+                if getattr(model.record.capabilities, f) is True and getattr(other.record.capabilities, f) is False]
+        if only:
+            sentences.append(Msg(N_("Only %(name)s offers %(features)s."), {"name": model.name, "features": Names(tuple(only))}))
+    if a.record.open_weights != b.record.open_weights:
+        open_model = a if a.record.open_weights else b
+        sentences.append(Msg(N_("%(name)s has open weights, so it can also run on your own hardware."),
+                             {"name": open_model.name}))
+    if not sentences:
+        sentences.append(Msg(N_("The two are closely matched on price, context and declared capabilities.")))
+    return Paragraph(tuple(sentences))
+
+
+def _ratio(value: float) -> Count:
+    return Count(round(value, 1))
