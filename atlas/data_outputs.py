@@ -49,6 +49,7 @@ def model_summary(model: ModelEntry, urls) -> dict:
         "id": model.id,
         "name": record.name,
         "maker": model.maker.id,
+        "maker_name": model.maker.name,
         "status": record.status,
         "released": record.released.isoformat() if record.released else None,
         "context": record.limits.context,

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from .catalog import Catalog
+from .catalog import CAPABILITIES, Catalog
 from .formatting import Formatter
 from . import structured_data
 from .i18n import N_, load_translations
@@ -108,6 +108,7 @@ class Renderer:
                 speaker.say(Msg(N_("1M input tokens"))), speaker.say(Msg(N_("1M output tokens"))),
                 lambda provider_id: urls.absolute(provider_path(provider_id), locale)),
             faq_page=structured_data.faq_page,
+            capability_labels=lambda: {c.id: translations.gettext(c.title) for c in CAPABILITIES},
             website=structured_data.website,
         )
         return env

@@ -20,6 +20,8 @@ PAGES = [
     "es/models/gamma-long/index.html",
     "providers/hostco/index.html",
     "capabilities/vision/index.html",
+    "compare/alpha-mini-vs-alpha-pro/index.html",
+    "es/compare/alpha-mini-vs-beta-open/index.html",
     "404.html",
     "sitemap.xml",
 ]

@@ -47,7 +47,8 @@ def test_headers_set_a_strict_policy(fixture_site):
     for page in fixture_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         scripts = re.findall(r"<script\b([^>]*)>", html)
-        assert all('type="application/ld+json"' in attrs or "src=" in attrs for attrs in scripts), page
+        data_types = ('type="application/ld+json"', 'type="application/json"')
+        assert all(any(t in attrs for t in data_types) or "src=" in attrs for attrs in scripts), page
         assert " style=" not in html and "<style" not in html, page
         assert not re.search(r"\son[a-z]+=", html), page
 

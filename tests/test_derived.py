@@ -1,0 +1,102 @@
+"""Derived figures, computed once in the catalog, on the fixture catalog."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from atlas.catalog import build_catalog
+from atlas.compare import choose_pairs
+from atlas.load import load_content
+from atlas.pipeline import load_catalog
+from atlas.routes import build_routes
+from atlas.validate import validate_content
+from conftest import FIXTURE_CONTENT, fixture_project
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    catalog, problems = load_catalog(fixture_project(tmp_path_factory.mktemp("out")))
+    assert problems == []
+    return catalog
+
+
+def test_blended_price_and_monthly_cost(catalog):
+    alpha = catalog.models["alpha-mini"]
+    assert alpha.blended == pytest.approx(1.10 * 0.7 + 4.40 * 0.3)
+    # 2,000 in + 600 out tokens per request, 100,000 requests a month
+    assert alpha.monthly_cost == pytest.approx((2000 * 1.10 + 600 * 4.40) / 1e6 * 100_000)
+    assert alpha.cached_saving == pytest.approx(0.75)
+    assert alpha.batch_saving == pytest.approx(0.5)
+
+
+def test_scenario_costs(catalog):
+    cost = catalog.models["alpha-mini"].scenario_costs[0]
+    assert cost.scenario.id == "rag-answer"
+    assert cost.per_request == pytest.approx((5000 * 1.10 + 500 * 4.40) / 1e6)
+    assert cost.total == pytest.approx(cost.per_request * 1000)
+
+
+def test_cheapest_offering_and_headline_for_open_weights(catalog):
+    assert catalog.models["alpha-mini"].cheapest_offering.provider_id == "hostco"
+    beta = catalog.models["beta-open"]
+    assert (beta.headline.provider_id, beta.headline.input, beta.headline.output) == ("hostco", 0.10, 0.40)
+
+
+def test_inconsistencies_across_providers(catalog):
+    kinds = {i.kind for i in catalog.models["beta-open"].inconsistencies}
+    assert kinds == {"context", "released"}
+    assert catalog.models["alpha-pro"].inconsistencies == []
+
+
+def test_speed_tier(catalog):
+    assert catalog.models["alpha-mini"].speed_tier == "slow"  # 50 tokens/s
+    assert catalog.models["beta-open"].speed_tier is None  # unmeasured: no tier
+
+
+def test_fit_scores_follow_the_rubric(catalog):
+    scores = {f.category.id: f for f in catalog.models["alpha-mini"].fit_scores}
+    coding = scores["coding"]
+    earned = {line.criterion.field or line.criterion.metric: line.earned for line in coding.breakdown}
+    assert earned["tool_calling"] == 35 and earned["structured_output"] == 15 and earned["reasoning"] == 15
+    assert earned["context"] == pytest.approx(round(25 * math.log(2) / math.log(10), 1))
+    assert earned["providers"] == pytest.approx(round(10 * math.log(2) / math.log(8), 1))
+    assert coding.score == round(sum(earned.values()))
+    assert scores["vision"].score > {f.category.id: f for f in catalog.models["beta-open"].fit_scores}["vision"].score
+
+
+def test_compare_rows_mark_the_better_side(catalog):
+    pair = next(p for p in catalog.pairs if {p.a.id, p.b.id} == {"alpha-mini", "alpha-pro"})
+    rows = {row.label: row for row in pair.rows}
+    assert pair.a.id == "alpha-mini"  # canonical order
+    assert rows["Input / 1M tokens"].better == "a"
+    assert rows["Context window"].better is None  # equal
+    said = [m.text for m in pair.verdict.sentences]
+    assert any("cheaper on input" in text for text in said)
+
+
+def test_pairs_grow_linearly(tmp_path):
+    files, _ = load_content(FIXTURE_CONTENT, FIXTURE_CONTENT.parent)
+    content, problems = validate_content(files)
+    assert problems == []
+    # Make a catalog of N models by copying the fixture's records under new ids.
+    models = {}
+    for index in range(60):
+        for model_id, record in content.models.items():
+            models[f"{model_id}-{index}"] = record.model_copy(update={"alternatives": []})
+    bigger = content.__class__(content.site, content.providers, models, content.documents, content.rubric)
+    catalog = build_catalog(bigger)
+    n, k = len(catalog.models), catalog.site.compare.per_model
+    pairs = choose_pairs(catalog.models, k, [])
+    assert len(pairs) <= n * k
+    compare_pages = [r for r in build_routes(catalog) if r.kind == "compare"]
+    assert len(compare_pages) == len(catalog.pairs) <= n * k + len(catalog.site.compare.pairs)
+    assert len(pairs) >= n * k // 2  # neighbours are found, not just declared alternatives
+
+
+def test_model_pages_link_their_compare_pages(fixture_site):
+    page = (fixture_site / "models" / "alpha-mini" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/compare/alpha-mini-vs-alpha-pro/"' in page
+    assert (fixture_site / "compare" / "alpha-mini-vs-alpha-pro" / "index.html").is_file()
+    assert (fixture_site / "es" / "compare" / "alpha-mini-vs-alpha-pro" / "index.html").is_file()
