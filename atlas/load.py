@@ -161,6 +161,7 @@ class _Builder:
         self.constructor = _ContentLoader("")
         self.failed = False
         self.seen: set[int] = set()
+        self.alias_reported = False
 
     def error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
         mark = node.start_mark
@@ -173,10 +174,13 @@ class _Builder:
         if id(node) in self.seen:
             # compose() resolves an alias to the very node it names; meeting a node
             # twice means an alias, which could expand exponentially (billion laughs).
-            line = self.document.lines.get(path, node.start_mark.line + 1)
-            self.problems.append(Problem(self.document.display, line, None,
-                                         "anchors and aliases (&name, *name) are not allowed",
-                                         "write the value out in full"))
+            if not self.alias_reported:
+                line = (self.document.lines.get(path) or self.document.lines.get(path[:-1])
+                        or node.start_mark.line + 1)
+                self.problems.append(Problem(self.document.display, line, None,
+                                             "anchors and aliases (&name, *name) are not allowed",
+                                             "write the value out in full"))
+                self.alias_reported = True
             self.failed = True
             return None
         self.seen.add(id(node))

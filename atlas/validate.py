@@ -159,6 +159,9 @@ def _explain(schema: type[BaseModel], data: Any, path: KeyPath, detail: dict) ->
                 "prices are USD per million tokens: a per-token price must be multiplied by 1,000,000")
     if kind in {"finite_number", "value_error"} and "finite" in detail["msg"]:
         return f"'{where}' must be a finite number", "remove .nan / .inf"
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(detail.get("ctx", {}).get("pattern", "")):
+        return (f"'{where}': '{_value_at(data, path)}' is not a valid id",
+                "ids are lowercase slugs like 'gpt-4.1-mini': letters, digits, '-' and '.' only")
     message = detail["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
@@ -169,6 +172,9 @@ def _explain(schema: type[BaseModel], data: Any, path: KeyPath, detail: dict) ->
         "string_pattern_mismatch": "ids are lowercase slugs like 'gpt-4.1-mini'",
         "bool_type": "write true or false",
         "bool_parsing": "write true or false",
+        "int_parsing": "write a whole number, like 200000",
+        "int_type": "write a whole number, like 200000",
+        "float_parsing": "write a number, like 1.25",
         "greater_than_equal": "use a value of 0 or more",
         "literal_error": None,
     }.get(kind)
@@ -271,6 +277,11 @@ def _model_rules(models: dict[str, ModelRecord], providers: dict[str, ProviderRe
             report(("pricing",), "pricing has only one of input and output", "give both, or neither")
         for field_name in LOCALIZED_MODEL_FIELDS:
             _check_locales(report, (field_name,), getattr(model, field_name), default_locale, locales)
+        for locale, text in _texts(model.description):
+            if tag := _raw_html(text):
+                report(("description", locale) if isinstance(model.description, dict) else ("description",),
+                       f"raw HTML {tag} in the description", "write Markdown instead: **bold**, [link](https://...); "
+                       "HTML is shown as text, never run")
         for index, item in enumerate(model.faq):
             _check_locales(report, ("faq", index, "question"), item.question, default_locale, locales)
             _check_locales(report, ("faq", index, "answer"), item.answer, default_locale, locales)
@@ -283,6 +294,20 @@ def _model_rules(models: dict[str, ModelRecord], providers: dict[str, ProviderRe
             seen_offerings.setdefault(key, index)
     problems += _duplicate_names(models, documents)
     return problems
+
+
+def _texts(value: Any) -> list[tuple[str | None, str]]:
+    return list(value.items()) if isinstance(value, dict) else [(None, value)]
+
+
+RAW_HTML = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(?:\s[^>]*)?/?>|<!--")
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def _raw_html(text: str) -> str | None:
+    """The first HTML tag in Markdown text, outside `code spans`, as written."""
+    match = RAW_HTML.search(CODE_SPAN.sub("", text))
+    return match.group(0)[:40] if match else None
 
 
 def _check_reference(report, path: KeyPath, value: str, known: dict, kind: str, folder: str) -> None:

@@ -1,28 +1,24 @@
 """Grouping: which offerings are one model, and under which of our ids.
 
-Two ways in:
-
-* `link_to_catalog`: models.dev's `catalog.json` lists its models; each becomes a
-  group, and every offering is linked to one by its id (see `ids.ParsedId`).
-  Catalog entries of one maker with the same name ("Claude Opus 4.5" is both
-  `claude-opus-4-5` and `claude-opus-4-5-20251101`) are one model.
-* `group_offerings`: with no list of models (`api.json`, OpenRouter), offerings
-  are grouped by maker and id, dated snapshots folded into their model, and an
-  effort variant (`o4-mini-high`) folded into its model when that model is listed.
-
-An offering whose id names no organisation, at a provider that is not a maker, is
-matched by id alone when exactly one model fits; otherwise it is reported.
+models.dev's `catalog.json` lists its models: each becomes a group, and every
+offering is linked to one by its id (see `ids.ParsedId`). Catalog entries of one
+maker with the same name ("Claude Opus 4.5" is both `claude-opus-4-5` and
+`claude-opus-4-5-20251101`) are one model. Offerings of models the catalog does
+not list (and every offering, for `api.json` and OpenRouter, which list none)
+are grouped by maker and id, as `build_groups` describes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ids import ParsedId, _strip_effort, _strip_snapshot, loose, slugify
+from .ids import ParsedId, _strip_effort, _strip_snapshot, clean_name, loose, slugify
 from .records import ImportedOffering
 
 NO_CATALOG_MATCH = "matches no model in the catalog's models section"
 NO_MAKER = "no maker: the id names no organisation, the provider is not a maker, and no single listed model fits"
+UNKNOWN_MAKER = ("its maker has no provider record and is not one we know: add content/providers/<maker>.yaml "
+                 "and import again")
 BAD_ID = "its id cannot be made a slug"
 
 
@@ -82,14 +78,50 @@ def offering_maker(offering: ImportedOffering, first_party: set[str]) -> str | N
     return offering.provider if offering.provider in first_party else None
 
 
-def link_to_catalog(entries: list[Group], offerings: list[ImportedOffering], first_party: set[str]) -> Grouping:
-    """Catalog groups with their offerings, and the offerings no group takes."""
-    index = _Index()
+def build_groups(entries: list[Group] | None, offerings: list[ImportedOffering], first_party: set[str],
+                 known_makers: set[str]) -> Grouping:
+    """Models and their offerings.
+
+    1. Catalog entries (if any) are groups; same-named entries of one maker merge.
+    2. Each offering links to the catalog group its id names.
+    3. The rest are grouped by maker and id, for makers we can describe
+       (`known_makers`): dated snapshots fold into their model, an effort variant
+       into its model when that model is listed.
+    4. An offering that names no maker, or a maker we cannot describe, joins the
+       one model whose id fits it, or is reported.
+    """
     result = Grouping()
-    groups, notes, unlinked = result.groups, result.notes, result.unlinked
+    index = _Index()
+    catalog = _catalog_groups(entries or [], index, result)
+    leftovers: list[ImportedOffering] = []
+    for offering in offerings:
+        if offering.parsed.slug is None:
+            result.unlinked.append((offering, BAD_ID))
+            continue
+        group = index.find(offering.parsed, offering_maker(offering, first_party)) if catalog else None
+        if group is None:
+            leftovers.append(offering)
+        else:
+            group.offerings.append(offering)
+    derived, unplaced = _derived_groups(leftovers, first_party, known_makers | {g.maker for g in catalog})
+    for group in derived:
+        index.add(group, group.id)
+    for offering in unplaced:
+        group = index.find(offering.parsed, None)
+        if group is not None:
+            group.offerings.append(offering)
+            continue
+        reason = NO_MAKER if offering_maker(offering, first_party) is None else UNKNOWN_MAKER
+        result.unlinked.append((offering, f"{NO_CATALOG_MATCH}, and {reason}" if catalog else reason))
+    result.groups = _unique_ids(catalog + derived, result)
+    return result
+
+
+def _catalog_groups(entries: list[Group], index: _Index, result: Grouping) -> list[Group]:
     by_name: dict[tuple[str, str], Group] = {}
+    groups = []
     for entry in sorted(entries, key=_preference):
-        name = str(entry.entry.get("name") or entry.id).casefold()
+        name = clean_name(str(entry.entry.get("name") or entry.id)).casefold()
         primary = by_name.get((entry.maker, name))
         if primary is None:
             by_name[(entry.maker, name)] = entry
@@ -98,63 +130,37 @@ def link_to_catalog(entries: list[Group], offerings: list[ImportedOffering], fir
         else:
             primary.merged.append(entry.key or entry.id)
             index.add(primary, entry.id)
-            notes.append(f"{entry.key} has the same name as {primary.key}: one model, {primary.id}")
-    for offering in offerings:
-        if offering.parsed.slug is None:
-            unlinked.append((offering, BAD_ID))
-            continue
-        group = index.find(offering.parsed, offering_maker(offering, first_party))
-        if group is None:
-            unlinked.append((offering, NO_CATALOG_MATCH))
-        else:
-            group.offerings.append(offering)
+            result.notes.append(f"{entry.key} has the same name as {primary.key}: one model, {primary.id}")
     order = {id(e): i for i, e in enumerate(entries)}
-    groups.sort(key=lambda g: order[id(g)])
-    result.groups = _unique_ids(groups, result)
-    return result
+    return sorted(groups, key=lambda g: order[id(g)])
 
 
 def _preference(group: Group) -> tuple:
     """Which of several same-named catalog entries names the model: plain, then shortest."""
-    parsed_slug = group.id
-    return (_strip_snapshot(parsed_slug) != parsed_slug, "latest" in parsed_slug, len(parsed_slug), parsed_slug)
+    slug = group.id
+    return (_strip_snapshot(slug) != slug, "latest" in slug, len(slug), slug)
 
 
-def group_offerings(offerings: list[ImportedOffering], first_party: set[str]) -> Grouping:
-    """Groups built from offerings alone, for sources that list no models."""
+def _derived_groups(offerings: list[ImportedOffering], first_party: set[str],
+                    known_makers: set[str]) -> tuple[list[Group], list[ImportedOffering]]:
+    """Groups built from offerings alone; and the offerings left without a maker we know."""
     keyed: dict[tuple[str, str], list[ImportedOffering]] = {}
-    makerless: list[ImportedOffering] = []
-    result = Grouping()
-    unlinked = result.unlinked
+    unplaced: list[ImportedOffering] = []
     for offering in offerings:
-        slug = offering.parsed.slug
-        if slug is None:
-            unlinked.append((offering, BAD_ID))
-            continue
         maker = offering_maker(offering, first_party)
-        if maker is None:
-            makerless.append(offering)
+        if maker is None or maker not in known_makers:
+            unplaced.append(offering)
             continue
-        keyed.setdefault((maker, loose(_strip_snapshot(slug))), []).append(offering)
+        keyed.setdefault((maker, loose(_strip_snapshot(offering.parsed.slug))), []).append(offering)
     for maker, slug in list(keyed):
         base = loose(_strip_effort(slug))
         if base != slug and (maker, base) in keyed:
             keyed[(maker, base)].extend(keyed.pop((maker, slug)))
-    index = _Index()
     groups = []
     for (maker, _), members in keyed.items():
         primary = min(members, key=lambda o: _primary_rank(o, maker))
-        group = Group(_strip_snapshot(primary.parsed.slug), maker, offerings=members)
-        groups.append(group)
-        index.add(group, group.id)
-    for offering in makerless:
-        group = index.find(offering.parsed, None)
-        if group is None:
-            unlinked.append((offering, NO_MAKER))
-        else:
-            group.offerings.append(offering)
-    result.groups = _unique_ids(groups, result)
-    return result
+        groups.append(Group(_strip_snapshot(primary.parsed.slug), maker, offerings=members))
+    return groups, unplaced
 
 
 def _primary_rank(offering: ImportedOffering, maker: str) -> tuple:

@@ -45,6 +45,9 @@ ORG_ALIASES = {
 # Path parts of an offering id that are routing or hosting, not an organisation.
 NOT_ORGS = {"accounts", "fireworks", "models", "routers", "workers-ai", "@cf", "@hf", "tee", "hf", "api"}
 
+# Organisations that are a gateway's own namespace: its routers ("openrouter/auto"), not models.
+GATEWAY_ORGS = {"openrouter", "kilo-auto"}
+
 EFFORTS = ("minimal", "low", "medium", "high", "xhigh")
 _EFFORT_SUFFIX = re.compile(r"-(" + "|".join(EFFORTS) + r")$")
 _DATE_SUFFIX = re.compile(r"-(20\d{2})-?(\d{2})-?(\d{2})$")
@@ -132,6 +135,22 @@ def parse_id(raw: str) -> ParsedId:
         if date_match and is_date("-".join(date_match.groups())):
             snapshot = "-".join(date_match.groups())
     return ParsedId(raw, org, slug, tag, snapshot, effort)
+
+
+def not_a_model(raw: str, parsed: ParsedId) -> str | None:
+    """Why an id names something other than a model (a router, a moving alias), or None."""
+    if raw.strip().startswith("~"):
+        return "an alias that follows the newest model of a line, not a model"
+    if parsed.org in GATEWAY_ORGS:
+        return "a gateway's own router, not a model"
+    return None
+
+
+def clean_name(name: str) -> str:
+    """A display name without a gateway's "Maker: " prefix or a "(latest)" / "(free)" marker."""
+    cleaned = re.sub(r"^[^:]{1,40}:\s+", "", name.strip())
+    cleaned = re.sub(r"\s*\((?:latest|alias|free)\)\s*$", "", cleaned, flags=re.IGNORECASE)
+    return cleaned.strip() or name.strip()
 
 
 def _strip_snapshot(slug: str) -> str:

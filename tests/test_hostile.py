@@ -1,0 +1,205 @@
+"""Hostile and broken input: every problem reported at once, each with its exact message;
+injection attempts never reach a page as markup; failed or killed builds lose nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tracemalloc
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from atlas.pipeline import Project, build, load_catalog
+from atlas.problems import ContentError
+from atlas.write import OutputFolderError
+from conftest import FIXTURE_CONTENT, ROOT, fixture_project
+
+CORPUS = Path(__file__).parent / "corpus"
+
+# file: (line, exact message) for every bad record in tests/corpus/, plus the generated huge file.
+EXPECTED = {
+    "Not_A_Slug.yaml": (None, "'Not_A_Slug' is not a valid model id"),
+    "alias-bomb.yaml": (2, "anchors and aliases (&name, *name) are not allowed"),
+    "bad-date.yaml": (8, "'last_verified': input should be a valid date or datetime, month value is outside expected range of 1-12"),
+    "duplicate-key.yaml": (9, "duplicate key 'open_weights' (first set on line 3)"),
+    "empty.yaml": (1, "file is empty"),
+    "escape-id.yaml": (9, "'alternatives[0]': '../../x' is not a valid id"),
+    "huge.yaml": (None, "file is 50.0 MiB; the limit is 1 MiB"),
+    "inf-price.yaml": (9, "'pricing.output' must be a finite number"),
+    "nan-price.yaml": (9, "'pricing.input' must be a finite number"),
+    "not-utf8.yaml": (1, "file is not UTF-8 (byte 0xe9)"),
+    "raw-html.yaml": (5, "raw HTML <script> in the description"),
+    "tab-indent.yaml": (3, "YAML syntax error: a tab character is used for indentation"),
+    "unknown-field.yaml": (9, "unknown key 'pricng'"),
+    "wrong-type.yaml": (6, "'limits.context': input should be a valid integer, unable to parse string as an integer"),
+    "yaml-syntax.yaml": (4, "YAML syntax error: did not find expected ',' or ']'"),
+}
+
+
+@pytest.fixture
+def corpus_content(content_copy) -> Path:
+    for path in CORPUS.glob("*.yaml"):
+        shutil.copy(path, content_copy / "models" / path.name)
+    with open(content_copy / "models" / "huge.yaml", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    return content_copy
+
+
+def test_corpus_reports_every_problem_at_once(tmp_path, corpus_content):
+    tracemalloc.start()
+    catalog, problems = load_catalog(fixture_project(tmp_path / "out", content_dir=corpus_content))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert catalog is None
+    found = {Path(p.file).name: (p.line, p.message) for p in problems}
+    assert found == EXPECTED
+    assert len(problems) == len(EXPECTED)  # one problem each: the alias bomb is not reported 70 times
+    assert peak < 50 * 1024 * 1024  # the 50 MB file is never read, the alias bomb never expanded
+    assert all(p.hint for p in problems), [p for p in problems if not p.hint]
+
+
+def test_check_prints_every_error_with_file_and_line_and_exits_1(tmp_path, corpus_content):
+    project_root = tmp_path / "project"
+    project_root.mkdir()
+    for name in ("templates", "static", "locales", "atlas", "build.py"):
+        (project_root / name).symlink_to(ROOT / name)
+    shutil.copytree(corpus_content, project_root / "content")
+    result = subprocess.run([sys.executable, "build.py", "check"], cwd=project_root, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for name, (line, message) in EXPECTED.items():
+        location = f"content/models/{name}" + (f":{line}" if line else "")
+        assert any(l.startswith(location) and message in l for l in result.stderr.splitlines()), (name, result.stderr)
+    assert f"{len(EXPECTED)} problem(s) found" in result.stderr
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.bad_attributes, self.bad_links, self.tags = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append(tag)
+        if tag == "script":
+            self.scripts.append(attributes)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.bad_attributes.append((tag, name, value))
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:text")):
+                self.bad_links.append((tag, value))
+
+
+def test_injection_attempts_never_reach_the_page_as_markup(tmp_path, content_copy):
+    record = content_copy / "models" / "alpha-pro.yaml"
+    hostile = {
+        "name": '"><img src=x onerror=alert(1)>',
+        "tagline": "<script>alert('tagline')</script>",
+        "family": "</title><script>alert(2)</script>",
+        "description": "Click [here](javascript:alert(3)) or [there](JaVaScRiPt:alert(4)) `<b>ok</b>`",
+        "works_with": ["<iframe src=//evil.example>", "' onmouseover='alert(5)"],
+    }
+    text = "\n" + record.read_text(encoding="utf-8")
+    for key in ("name", "tagline", "family", "description"):
+        start = text.index(f"\n{key}:") + 1
+        end = text.index("\n", start)
+        text = text[:start] + f"{key}: {yaml_quote(hostile[key])}" + text[end:]
+    text += "works_with: [" + ", ".join(yaml_quote(v) for v in hostile["works_with"]) + "]\n"
+    text += "faq:\n  - {question: " + yaml_quote("</script><!--") + ", answer: " + yaml_quote("<svg onload=alert(6)>") + "}\n"
+    record.write_text(text.lstrip("\n"), encoding="utf-8")
+    out = tmp_path / "site"
+    build(fixture_project(out, content_dir=content_copy))
+    pages = [p for p in out.rglob("*.html")] + [out / "feed.xml"]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parser = _Markup()
+        parser.feed(html)
+        assert parser.bad_attributes == [], page
+        assert parser.bad_links == [], page
+        assert "iframe" not in parser.tags, page
+        assert parser.tags.count("svg") == html.count('class="chart__svg"'), page
+        for attributes in parser.scripts:
+            assert attributes.get("type") in ("application/ld+json", "application/json", "module"), (page, attributes)
+        assert "<script>alert" not in html
+    model_page = (out / "models" / "alpha-pro" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;tagline&#39;)&lt;/script&gt;" in model_page
+    assert "<a>here</a>" in model_page  # the javascript: link lost its href
+
+
+def yaml_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_a_failed_build_leaves_the_previous_site(tmp_path, content_copy):
+    out = tmp_path / "site"
+    project = fixture_project(out, content_dir=content_copy)
+    build(project)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (content_copy / "models" / "broken.yaml").write_text("name: [\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        build(project)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before == after
+
+
+KILL_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import atlas.write as write
+from atlas.pipeline import Project, build
+written = 0
+original = Path.write_bytes
+def write_then_die(self, data):
+    global written
+    written += 1
+    if written == 20:
+        os.kill(os.getpid(), signal.SIGKILL)  # as if the machine lost power mid-write
+    return original(self, data)
+Path.write_bytes = write_then_die
+build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({content!r})))
+"""
+
+
+def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path, content_copy):
+    out = tmp_path / "site"
+    project = fixture_project(out, content_dir=content_copy)
+    build(project)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    site_yaml = content_copy / "site.yaml"  # change every page, so the killed build has much to write
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Fixture Atlas", "Renamed Atlas"), encoding="utf-8")
+    script = KILL_MIDWAY.format(root=str(ROOT), out=str(out), content=str(content_copy))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert result.returncode == -signal.SIGKILL
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before == after
+    report = build(project)  # the next build cleans up and completes
+    assert report.stats.written > 20
+    assert "Renamed Atlas" in (out / "index.html").read_text(encoding="utf-8")
+    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("where", ["root", "content", "foreign"])
+def test_refuses_dangerous_output_folders(tmp_path, where):
+    if where == "root":
+        out = ROOT
+    elif where == "content":
+        out = ROOT / "content"
+    else:
+        out = tmp_path / "mine"
+        out.mkdir()
+        (out / "thesis.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(OutputFolderError):
+        build(fixture_project(out))
+    if where == "foreign":
+        assert (out / "thesis.tex").read_text(encoding="utf-8") == "precious"
+
+
+def test_refuses_filesystem_root():
+    with pytest.raises(OutputFolderError):
+        build(Project.at(ROOT, output_dir=Path("/"), content_dir=FIXTURE_CONTENT))
