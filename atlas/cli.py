@@ -1,4 +1,4 @@
-"""Command line: `python build.py [build|check|serve|i18n ...]`.
+"""Command line: `python build.py [build|check|serve|i18n|schema|import|new ...]`.
 
 Exit codes: 0 success, 1 content problems, 2 usage errors (argparse's own code).
 """
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return i18n_commands.run(project, args.action)
     if command == "schema":
         return _write_schemas(project)
+    if command in ("import", "new"):
+        from .importers.command import run
+
+        return run(project, args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects other commands
 
 
@@ -58,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="write the JSON Schemas of content files into schema/ (for editors' YAML plugins)")
     i18n = commands.add_parser("i18n", help="extract, update or compile interface translations (Babel)")
     i18n.add_argument("action", choices=("extract", "update", "compile"))
+    from .importers.command import add_parsers  # import and new: argparse only, nothing heavy
+
+    add_parsers(commands)
     parser.set_defaults(format="text", base_url=None)
     return parser
 

@@ -15,6 +15,12 @@ from .i18n import N_
 from .messages import Count, Label, Money, Msg, Names, Paragraph, Tokens
 
 
+# "Cheaper by N×" is said only where it means something: not for near-free prices or noise.
+MIN_PRICE_FOR_RATIO = 0.001
+MIN_RATIO = 1.1
+MAX_RATIO = 1000
+
+
 @dataclass(frozen=True)
 class Row:
     label: str  # msgid
@@ -171,8 +177,8 @@ def _verdict(a, b) -> Paragraph:
                            ("output", N_("%(cheaper)s is cheaper on output by %(ratio)s× (%(low)s against %(high)s per million tokens)."))):
             low, high = sorted(((getattr(a.headline, side), a), (getattr(b.headline, side), b)), key=lambda t: t[0])
             if low[0] < high[0]:
-                ratio = high[0] / low[0] if low[0] else None
-                if ratio and ratio >= 1.1:
+                ratio = high[0] / low[0] if low[0] >= MIN_PRICE_FOR_RATIO else None
+                if ratio and MIN_RATIO <= ratio <= MAX_RATIO:
                     sentences.append(Msg(text, {"cheaper": low[1].name, "ratio": _ratio(ratio),
                                                 "low": Money(low[0]), "high": Money(high[0])}))
     elif a.headline or b.headline:

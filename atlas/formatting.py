@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from dataclasses import dataclass
 
 from babel.dates import format_date, format_skeleton
@@ -31,11 +31,18 @@ class Formatter:
         if value is None:
             return ""
         # Keep sub-cent prices (0.275) exact but never print float noise (0.30000000000000004).
-        rounded = float(f"{value:.4g}") if value < 100 else round(value, 2)
+        # Nothing is priced below a millionth of a dollar per million tokens: smaller is float noise.
+        rounded = float(f"{round(value, 6):.4g}") if value < 100 else round(value, 2)
         return format_currency(rounded, "USD", locale=self.locale, decimal_quantization=False)
 
     def number(self, value: float | int | None) -> str:
-        return "" if value is None else format_decimal(value, locale=self.locale)
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            value = Decimal(str(round(value, 3)))
+        with localcontext() as context:
+            context.prec = 64  # room for any figure a record can hold (the default 28 digits fails on 1e38)
+            return format_decimal(value, locale=self.locale)
 
     def compact(self, value: float | int | None) -> str:
         return "" if value is None else format_compact_decimal(value, locale=self.locale, fraction_digits=1)

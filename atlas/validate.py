@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .importers.pins import pin_problem
 from .load import ContentFiles, Document, KeyPath
 from .problems import Problem
 from .schema import MAX_PRICE_PER_MILLION, SLUG_PATTERN, FitRubric, ModelRecord, ProviderRecord, SiteConfig
@@ -292,6 +293,9 @@ def _model_rules(models: dict[str, ModelRecord], providers: dict[str, ProviderRe
                 report(("offerings", index), f"offering {offering.provider} / {offering.model_id} is listed twice",
                        f"it is also item {seen_offerings[key] + 1} of offerings")
             seen_offerings.setdefault(key, index)
+        for index, path in enumerate(model.pinned):
+            if pin := pin_problem(path):
+                report(("pinned", index), *pin)
     problems += _duplicate_names(models, documents)
     return problems
 

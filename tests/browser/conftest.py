@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -39,6 +40,9 @@ PAGE_TYPES = {
     "providers": "providers/",
     "capabilities": "capabilities/",
     "capability": "capabilities/tool-calling/",
+    "compare-index": "compare/",            # the picker: a JS module that reads the JSON API
+    "compare": "compare/alpha-mini-vs-alpha-pro/",
+    "changelog": "changelog/",
     "404": "no-such-page/",                 # a missing path: the host answers with 404.html
 }
 LOCALE_PREFIXES = {"en": "", "es": "es/"}
@@ -276,3 +280,39 @@ def vnu_command() -> list[str]:
     require(java is not None, "a Java runtime (java)")
     require(VNU_JAR.is_file(), f"the Nu HTML checker ({VNU_JAR.relative_to(ROOT)})")
     return [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html"]
+
+
+class VnuRun:
+    """One run of the Nu HTML checker over a whole site folder, in the background."""
+
+    def __init__(self, command: list[str], site: Path, report: Path):
+        self.site = site
+        self.report = report
+        with report.open("w") as sink:  # a file, not a pipe: a full pipe would stall vnu
+            self.process = subprocess.Popen([*command, str(site)], stdout=subprocess.DEVNULL, stderr=sink)
+
+    def wait(self) -> tuple[int, str]:
+        """(exit status, vnu's JSON report, which it writes to stderr)."""
+        return self.process.wait(timeout=600), self.report.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def vnu_runs(vnu_command, built_fixture_site, real_site, tmp_path_factory):
+    """vnu once per site (the fixture site and the real one), both started at once."""
+    reports = tmp_path_factory.mktemp("vnu")
+    runs = {name: VnuRun(vnu_command, site, reports / f"{name}.json")
+            for name, site in (("fixture", built_fixture_site), ("real", real_site))}
+    yield runs
+    for run in runs.values():
+        if run.process.poll() is None:
+            run.process.kill()
+            run.process.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_html_checks_early(request):
+    """vnu takes seconds per site: when the session has its tests, start it with the first test
+    so that it runs while Chromium works (its tests, in test_vnu.py, come last)."""
+    wanted = any("vnu_runs" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if wanted and shutil.which("java") and VNU_JAR.is_file():
+        request.getfixturevalue("vnu_runs")

@@ -16,6 +16,8 @@ def open_site_page(page, base_url: str, site_page: tuple[str, str]):
     response = page.goto(base_url + path, wait_until="load")
     assert response is not None, path
     assert response.status == (404 if kind == "404" else 200), f"/{path} answered {response.status}"
+    if page.evaluate("document.querySelector('script[src]') !== null"):
+        page.wait_for_load_state("networkidle")  # let the page's scripts finish what they fetch
     return response
 
 
