@@ -239,6 +239,11 @@ class ModelRecord(Strict):
     faq: list[FaqItem] = []
     sources: list[Source] = []
     last_verified: dt.date
+    pinned: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        default=[],
+        description="Dotted paths an import must never overwrite, e.g. pricing.input, limits.context, "
+                    "offerings.<provider>.input, or a whole part: pricing, benchmarks, offerings.<provider>.",
+    )
     # where to run it
     offerings: list[Offering] = []
 

@@ -44,10 +44,11 @@ def assemble(group: Group, catalog_facts: dict | None, origin: str, result: Impo
     if problem:
         result.skip(f"model {origin}", problem)
         for offering in group.offerings:
-            result.skip(f"offering {offering.label}", f"its model ({group.id}) was skipped: {problem}")
+            result.skip(f"offering {offering.label} (model {group.id})", f"its model was skipped: {problem}")
         return None
     return ImportedModel(group.id, group.maker, facts, _offerings(group.offerings), origin,
-                         authoritative=catalog_facts is not None or maker_offering is not None)
+                         authoritative=catalog_facts is not None or maker_offering is not None,
+                         catalog=catalog_facts is not None)
 
 
 def _merge(layers: list[dict]) -> dict:

@@ -26,7 +26,7 @@ def price(value) -> float | None:
     number = _number(value)
     if number is None or number < 0 or number > MAX_PRICE_PER_MILLION:
         return None
-    return number
+    return round(number, 6) if isinstance(number, float) else number  # 0.8999999999999999 is 0.9
 
 
 def price_per_token(value) -> float | None:
@@ -164,7 +164,7 @@ def reasoning_efforts(options) -> list[str]:
     found: list[str] = []
     for option in options if isinstance(options, list) else []:
         if isinstance(option, dict) and option.get("type") == "effort":
-            for value in option.get("values") or []:
+            for value in option.get("values") if isinstance(option.get("values"), list) else []:
                 if isinstance(value, str) and re.fullmatch(r"[a-z]+", value) and value not in found:
                     found.append(value)
     return found

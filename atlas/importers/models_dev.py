@@ -5,6 +5,11 @@ section says which models exist, and offerings are linked to them; with
 `api.json`, models are grouped from the offerings themselves (`grouping.py`).
 Prices are already USD per million tokens.
 
+Status: `deprecated` -> deprecated, `alpha`/`beta` -> preview. models.dev gives
+no retirement date, so a deprecated model's `retired` is the import date (the
+first import that saw it deprecated); an editor may correct it, and a sync
+never overwrites it.
+
 A provider that lists every model at $0 (GitHub Models, Meta's Llama API) is a
 free or unpriced service, not a $0 per-token price: its offerings get no price.
 """
@@ -16,7 +21,7 @@ import datetime as dt
 from . import facts as f
 from .assemble import assemble, unique_names
 from .grouping import Group, build_groups
-from .ids import clean_name, full_date, maker_id, not_a_model, parse_id, provider_id, slugify
+from .ids import clean_name, maker_id, not_a_model, parse_id, provider_id, slugify
 from .providers import KNOWN_MAKERS, from_models_dev
 from .records import ImportedOffering, ImportResult
 
@@ -92,6 +97,8 @@ def _provider(upstream_id: str, entry, result: ImportResult, date: dt.date) -> l
         result.notes.append(f"{our_id} lists every model at $0: read as 'no per-token price', not as free")
     offerings = []
     for key, model in models.items():
+        model_id = model.get("id") if isinstance(model, dict) and isinstance(model.get("id"), str) else key
+        result.upstream_offerings.add((our_id, str(model_id).strip()))
         offering = _offering(our_id, key, model, unpriced)
         if isinstance(offering, str):
             result.skip(f"offering {our_id} {key}", offering)
@@ -131,8 +138,7 @@ def _offering(provider: str, key: str, entry, unpriced: bool) -> ImportedOfferin
     if model.get("modalities", {}).get("input"):
         fields["input_modalities"] = model["modalities"]["input"]
     status = STATUSES.get(str(entry.get("status") or "").lower())
-    retired = full_date(entry.get("last_updated")) if status == "deprecated" else None
-    return ImportedOffering(provider, parsed, fields, model, status, retired)
+    return ImportedOffering(provider, parsed, fields, model, status)
 
 
 def _entry_facts(entry: dict) -> dict:

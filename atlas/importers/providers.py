@@ -62,7 +62,8 @@ def from_models_dev(entry: dict) -> dict | None:
         record["docs_url"] = doc
     if api:
         record["api_base_url"] = api
-    env = [e for e in entry.get("env") or [] if isinstance(e, str) and re.match(ENV_VAR_PATTERN, e)]
+    names = entry.get("env") if isinstance(entry.get("env"), list) else []
+    env = [e for e in names if isinstance(e, str) and re.match(ENV_VAR_PATTERN, e)]
     if env:
         record["api_key_env"] = env[0]
     return record

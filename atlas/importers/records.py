@@ -40,6 +40,7 @@ class ImportedModel:
     offerings: list[ImportedOffering]
     origin: str  # where it came from, for the report: "models.dev openai/o4-mini"
     authoritative: bool  # True: facts update a record; False: they only fill its gaps
+    catalog: bool = False  # the source lists the model itself (not only offerings of it)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ImportResult:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     upstream_providers: set[str] = field(default_factory=set)  # providers the file lists in full
+    upstream_offerings: set[tuple[str, str]] = field(default_factory=set)  # every (provider, model id) read
     offerings_read: int = 0
     catalog_models_read: int = 0
     data_date: dt.date | None = None  # a date the data carries for itself, if any

@@ -44,6 +44,7 @@ def _yaml() -> YAML:
     handler.preserve_quotes = True
     handler.width = 4096
     handler.indent(mapping=2, sequence=4, offset=2)
+    handler.representer.ignore_aliases = lambda data: True  # content/ forbids anchors: write values out
     return handler
 
 
@@ -113,6 +114,18 @@ def new_document(record: dict, part: tuple[str, ...], kind: str, comments: list[
     document = node(record, part)
     document.yaml_set_start_comment("\n".join([SCHEMA_HEADER.format(kind=kind), *comments]))
     return document
+
+
+def containers(value: Any) -> Any:
+    """Plain data (a quick PyYAML read) in ruamel's containers, so the same edits apply to it."""
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = containers(item)
+        return mapping
+    if isinstance(value, list):
+        return CommentedSeq(containers(item) for item in value)
+    return value
 
 
 def plain(value: Any) -> Any:
