@@ -203,10 +203,14 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
     for provider in providers.values():
         provider.made.sort(key=_display_order)
         provider.served.sort(key=lambda pair: _display_order(pair[0]))
+    families: dict[str, list[ModelEntry]] = {}
     for entry in ordered.values():
-        entry.more_from_maker = [m for m in entry.maker.made if m is not entry][:RELATED_LIST_LENGTH]
-        entry.same_family = [m for m in ordered.values() if m is not entry and entry.record.family
-                             and m.record.family == entry.record.family][:RELATED_LIST_LENGTH]
+        if entry.record.family:
+            families.setdefault(entry.record.family, []).append(entry)
+    for entry in ordered.values():
+        entry.more_from_maker = [m for m in entry.maker.made[: RELATED_LIST_LENGTH + 1] if m is not entry][:RELATED_LIST_LENGTH]
+        family = families.get(entry.record.family or "", [])
+        entry.same_family = [m for m in family[: RELATED_LIST_LENGTH + 1] if m is not entry][:RELATED_LIST_LENGTH]
     for entry in ordered.values():
         entry.price_history = price_history_chart(_price_points(entry, history))
     pairs = [build_pair(entries[a], entries[b])

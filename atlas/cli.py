@@ -90,9 +90,10 @@ def _build(project: Project, args) -> int:
         return EXIT_USAGE
     seconds = time.perf_counter() - started
     stats = report.stats
-    print(f"built {report.pages} pages in {seconds:.2f}s "
+    print(f"built {report.pages} pages ({report.rendered} rendered) in {seconds:.2f}s "
           f"({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed) "
           f"-> {project.output_dir}")
+    print("  " + ", ".join(f"{name} {spent:.2f}s" for name, spent in report.timings.stages.items()))
     return EXIT_OK
 
 

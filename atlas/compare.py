@@ -51,11 +51,11 @@ def pair_slug(first_id: str, second_id: str) -> str:
 def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours."""
     chosen: set[tuple[str, str]] = set()
-    entries = list(models.values())
-    for model in entries:
+    candidates = _Candidates(list(models.values()), per_model)
+    for model in models.values():
         partners = [alt.id for alt in model.alternatives][:per_model]
         if len(partners) < per_model:
-            ranked = sorted((other for other in entries if other.id != model.id and other.id not in partners),
+            ranked = sorted((other for other in candidates.near(model) if other.id not in partners),
                             key=lambda other: (-similarity(model, other), other.id))
             partners += [other.id for other in ranked[: per_model - len(partners)]]
         chosen.update(tuple(sorted((model.id, partner))) for partner in partners)
@@ -63,6 +63,33 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
         if first in models and second in models and first != second:
             chosen.add(tuple(sorted((first, second))))
     return sorted(chosen)
+
+
+class _Candidates:
+    """Who may be a model's neighbour: its family, its maker's models and those nearest in price.
+
+    Scoring only these (a few dozen) instead of the whole catalog keeps pair
+    selection linear in the number of models.
+    """
+
+    def __init__(self, models: list[Any], per_model: int):
+        self.window = max(4 * per_model, 8)
+        self.by_price = sorted(models, key=lambda m: (m.blended is None, m.blended or 0, m.id))
+        self.position = {m.id: index for index, m in enumerate(self.by_price)}
+        self.by_family: dict[str, list[Any]] = {}
+        self.by_maker: dict[str, list[Any]] = {}
+        for model in models:
+            if model.record.family:
+                self.by_family.setdefault(model.record.family, []).append(model)
+            self.by_maker.setdefault(model.maker.id, []).append(model)
+
+    def near(self, model) -> list[Any]:
+        index = self.position[model.id]
+        found = {m.id: m for m in self.by_price[max(0, index - self.window): index + self.window + 1]}
+        for group in (self.by_family.get(model.record.family or "", []), self.by_maker[model.maker.id]):
+            found.update((m.id, m) for m in group[: 4 * self.window])
+        found.pop(model.id, None)
+        return list(found.values())
 
 
 def similarity(model, other) -> float:

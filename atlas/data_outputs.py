@@ -11,8 +11,9 @@ from .schema import FitRubric, ModelRecord, ProviderRecord, SiteConfig
 from .sitemap import render_robots, render_sitemap
 
 # Pages load only their own stylesheet, scripts and images; nothing inline, no framing.
+# 'wasm-unsafe-eval' lets site search (Pagefind) compile its own WebAssembly; it allows no eval of JS.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

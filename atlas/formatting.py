@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, localcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import (
     format_compact_decimal,
@@ -26,6 +27,11 @@ class Formatter:
 
     locale: str
     default_locale: str
+    babel_locale: Locale = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A parsed Locale spares Babel from parsing the code again on every call.
+        object.__setattr__(self, "babel_locale", Locale.parse(self.locale))
 
     def money(self, value: float | None) -> str:
         if value is None:
@@ -33,7 +39,7 @@ class Formatter:
         # Keep sub-cent prices (0.275) exact but never print float noise (0.30000000000000004).
         # Nothing is priced below a millionth of a dollar per million tokens: smaller is float noise.
         rounded = float(f"{round(value, 6):.4g}") if value < 100 else round(value, 2)
-        return format_currency(rounded, "USD", locale=self.locale, decimal_quantization=False)
+        return format_currency(rounded, "USD", locale=self.babel_locale, decimal_quantization=False)
 
     def number(self, value: float | int | None) -> str:
         if value is None:
@@ -42,30 +48,30 @@ class Formatter:
             value = Decimal(str(round(value, 3)))
         with localcontext() as context:
             context.prec = 64  # room for any figure a record can hold (the default 28 digits fails on 1e38)
-            return format_decimal(value, locale=self.locale)
+            return format_decimal(value, locale=self.babel_locale)
 
     def compact(self, value: float | int | None) -> str:
-        return "" if value is None else format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+        return "" if value is None else format_compact_decimal(value, locale=self.babel_locale, fraction_digits=1)
 
     def percent(self, share: float | None) -> str:
-        return "" if share is None else format_percent(share, locale=self.locale)
+        return "" if share is None else format_percent(share, locale=self.babel_locale)
 
     def score_percent(self, score: float | None) -> str:
         """A benchmark percentage (72.0, 81.4) with its decimal kept when it has one."""
         if score is None:
             return ""
         share = Decimal(str(round(score, 1))) / 100  # Decimal: 81.4 stays 81.4, not 81.39999
-        return format_percent(share, locale=self.locale, decimal_quantization=False)
+        return format_percent(share, locale=self.babel_locale, decimal_quantization=False)
 
     def date(self, value: dt.date | None, width: str = "long") -> str:
-        return "" if value is None else format_date(value, width, locale=self.locale)
+        return "" if value is None else format_date(value, width, locale=self.babel_locale)
 
     def month(self, value: str | None) -> str:
         """A YYYY-MM or YYYY-MM-DD date, shown to the month."""
         if not value:
             return ""
         year, month = int(value[:4]), int(value[5:7])
-        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.babel_locale)
 
     def value(self, value) -> str:
         """A message parameter, formatted by its type."""
@@ -82,7 +88,7 @@ class Formatter:
         return str(value)
 
     def names(self, values: list[str]) -> str:
-        return format_list(values, locale=self.locale)
+        return format_list(values, locale=self.babel_locale)
 
     # --- editorial text: a string, or a map of locale to text ------------------
 

@@ -37,12 +37,22 @@ _ContentLoader.yaml_implicit_resolvers = {
 
 @dataclass
 class Document:
-    """One content file: its data, and the line of every key and list item in it."""
+    """One content file: its data, and (worked out when first asked) the line of every key."""
 
     path: Path
     display: str
     data: Any
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    text: str = ""
+    _lines: dict[KeyPath, int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        if self._lines is None:
+            # Only files with a problem need lines: compose again, keeping every node's position.
+            scratch = Document(self.path, self.display, None, self.text, {})
+            _Builder(scratch, []).build(yaml.compose(self.text, Loader=_ContentLoader), ())
+            self._lines = scratch._lines
+        return self._lines
 
     def line_of(self, key_path: KeyPath) -> int | None:
         """Line of the deepest part of `key_path` that exists in the file."""
@@ -51,6 +61,26 @@ class Document:
             if line is not None:
                 return line
         return None
+
+
+class _Unusual(Exception):
+    """Raised by the fast loader for input only the careful path may judge."""
+
+
+class _FastLoader(_ContentLoader):
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node.tag not in _PLAIN_TAGS | _COLLECTION_TAGS:
+            raise _Unusual  # an alias (a node met twice), or a tag
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        keys = [key.value for key, _ in node.value]
+        if len(keys) != len(set(keys)) or any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+            raise _Unusual
+        return super().construct_mapping(node, deep)
+
+
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -123,6 +153,12 @@ def load_document(path: Path, display: str, problems: list[Problem]) -> Document
         problems.append(Problem(display, 1, None, "file is empty", "write the record's keys, or delete the file"))
         return None
     try:
+        # Fast path: libyaml builds the data directly. Anything unusual (an alias, a
+        # duplicate key, a tag) sends the file down the careful path, which says what and where.
+        return Document(path, display, yaml.load(text, Loader=_FastLoader), text)  # noqa: S506 - safe loader
+    except (_Unusual, yaml.YAMLError):
+        pass
+    try:
         node = yaml.compose(text, Loader=_ContentLoader)
     except yaml.MarkedYAMLError as error:
         problems.append(_syntax_problem(display, error, text))
@@ -130,7 +166,7 @@ def load_document(path: Path, display: str, problems: list[Problem]) -> Document
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         problems.append(Problem(display, None, None, f"YAML error: {error}"))
         return None
-    document = Document(path, display, None)
+    document = Document(path, display, None, text, {})
     builder = _Builder(document, problems)
     document.data = builder.build(node, ())
     if builder.failed:
@@ -175,7 +211,7 @@ class _Builder:
             # compose() resolves an alias to the very node it names; meeting a node
             # twice means an alias, which could expand exponentially (billion laughs).
             if not self.alias_reported:
-                line = (self.document.lines.get(path) or self.document.lines.get(path[:-1])
+                line = (self.document._lines.get(path) or self.document._lines.get(path[:-1])
                         or node.start_mark.line + 1)
                 self.problems.append(Problem(self.document.display, line, None,
                                              "anchors and aliases (&name, *name) are not allowed",
@@ -184,7 +220,7 @@ class _Builder:
             self.failed = True
             return None
         self.seen.add(id(node))
-        self.document.lines.setdefault(path, node.start_mark.line + 1)
+        self.document._lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -213,7 +249,7 @@ class _Builder:
                            "remove one of the two; YAML would silently keep only the last")
                 continue
             first_line[key] = line
-            self.document.lines[path + (key,)] = line
+            self.document._lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,))
         return result
 

@@ -7,6 +7,7 @@ are bound once, with no global "current locale" to get wrong.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from .calculator import calculator_data
 from .catalog import CAPABILITIES, Catalog
 from .formatting import Formatter
 from . import structured_data
@@ -67,8 +69,14 @@ class Renderer:
             for locale in site.locales
         }
 
+    def compile_all(self) -> None:
+        """Compile every template now, so forked render workers inherit them instead of compiling again."""
+        for env in self.environments.values():
+            for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
+                env.get_template(name)
+
     def _environment(self, locale: str, translations) -> Environment:
-        env = Environment(
+        env = _RecordingEnvironment(
             loader=FileSystemLoader(self.templates_dir),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
@@ -79,11 +87,13 @@ class Renderer:
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(locale, self.catalog.site.default_locale)
         speaker = Speaker(fmt, translations)
-        env.filters.update(
-            money=fmt.money, number=fmt.number, compact=fmt.compact, percent=fmt.percent,
-            date=fmt.date, score_percent=fmt.score_percent, host=_host, month=fmt.month, text=fmt.text, text_list=fmt.text_list, plain=fmt.plain,
-            markdown=fmt.markdown, say=speaker.say,
-        )
+        # The same prices, counts and dates recur on thousands of pages: format each once.
+        env.filters.update({name: lru_cache(maxsize=1 << 16)(function) for name, function in (
+            ("money", fmt.money), ("number", fmt.number), ("compact", fmt.compact), ("percent", fmt.percent),
+            ("date", fmt.date), ("score_percent", fmt.score_percent), ("month", fmt.month), ("host", _host),
+        )})
+        env.filters.update(text=fmt.text, text_list=fmt.text_list, plain=fmt.plain, markdown=fmt.markdown,
+                           say=speaker.say)
         urls = self.urls
         env.globals.update(
             site=self.catalog.site,
@@ -110,11 +120,21 @@ class Renderer:
             faq_page=structured_data.faq_page,
             capability_labels=lambda: {c.id: translations.gettext(c.title) for c in CAPABILITIES},
             website=structured_data.website,
+            calculator_data=lambda model: calculator_data(model, self.catalog.site),
         )
         return env
 
     def _asset_url(self, name: str) -> str:
         return f"{self.urls.base_path}static/{name}?v={self.asset_versions[name]}"
+
+    def render_recording(self, route: Route, locale: str) -> tuple[str, frozenset[str]]:
+        """The page, and every template it loaded (extends, includes, imports): its template dependencies."""
+        env = self.environments[locale]
+        env.loaded = set()
+        try:
+            return self.render(route, locale), frozenset(env.loaded)
+        finally:
+            env.loaded = None
 
     def render(self, route: Route, locale: str) -> str:
         env = self.environments[locale]
@@ -130,6 +150,17 @@ class Renderer:
             alternates=alternates,
             x_default=self.urls.absolute(route.path, self.catalog.site.default_locale),
         )
+
+
+class _RecordingEnvironment(Environment):
+    """Notes every template a render asks for, so each page knows its template dependencies."""
+
+    loaded: set[str] | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.loaded is not None and isinstance(name, str):
+            self.loaded.add(self.join_path(name, parent) if parent is not None else name)
+        return super().get_template(name, parent, globals)
 
 
 @dataclass(frozen=True)
@@ -179,6 +210,7 @@ def json_ld(*items: dict) -> Markup:
     return Markup(htmlsafe_json_dumps(data, sort_keys=True, ensure_ascii=False))
 
 
+@lru_cache(maxsize=None)
 def _locale_name(code: str) -> str:
     """A language's own name for itself ("Español"), as a switcher shows it."""
     name = Locale.parse(code).get_display_name(code) or code
@@ -190,6 +222,7 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@lru_cache(maxsize=None)
 def _og_locale(code: str) -> str:
     """Open Graph wants language_TERRITORY: es -> es_ES, en -> en_US."""
     likely = get_global("likely_subtags").get(code, code)

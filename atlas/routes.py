@@ -65,6 +65,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
         Route("capabilities", "capabilities/", "pages/capabilities.html",
               {"capabilities": catalog.capabilities}, every_model),
         Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
+        Route("search", "search/", "pages/search.html",
+              {"models": list(catalog.models.values()), "providers": list(catalog.providers.values())}, everything),
         Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes},
               every_model | {HISTORY_DEPENDENCY}),
         Route("feed", "feed.xml", "feeds/atom.xml",

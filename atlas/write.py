@@ -41,31 +41,30 @@ def check_output_folder(out_dir: Path, project_root: Path) -> None:
             f"(no {MARKER} file). Empty it or choose another --out folder.")
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> WriteStats:
-    """Make `out_dir` hold exactly `files` (relative path -> bytes)."""
+def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozenset()) -> WriteStats:
+    """Make `out_dir` hold exactly `files` (relative path -> bytes) plus the `keep` files it already has."""
     files = {**files, MARKER: b"Written by Model Atlas; the whole folder is replaced on each build.\n"}
     _recover_interrupted_swap(out_dir)
+    keep = set(keep) - files.keys()
+    changed = {relative for relative, data in files.items() if not _same_bytes(out_dir / relative, data)}
+    removed = len(_existing_files(out_dir) - files.keys() - keep)
+    unchanged = len(files) - len(changed) + len(keep)
+    if not changed and not removed:
+        return WriteStats(0, unchanged, 0)  # nothing to do: the site in place is already this one
     staging = out_dir.with_name(f".{out_dir.name}.new")
     if staging.exists():
         shutil.rmtree(staging)
-    written = unchanged = 0
     staging.mkdir(parents=True)
-    for relative, data in sorted(files.items()):
+    for relative in sorted(keep | (files.keys() - changed)):
         target = staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        current = out_dir / relative
-        if _same_bytes(current, data):
-            os.link(current, target)
-            unchanged += 1
-        else:
-            target.write_bytes(data)
-            written += 1
-    removed = len(_existing_files(out_dir) - files.keys())
-    if written == 0 and removed == 0:
-        shutil.rmtree(staging)
-        return WriteStats(0, unchanged, 0)
+        os.link(out_dir / relative, target)
+    for relative in sorted(changed):
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[relative])
     _swap(staging, out_dir)
-    return WriteStats(written, unchanged, removed)
+    return WriteStats(len(changed), unchanged, removed)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

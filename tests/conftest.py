@@ -14,6 +14,7 @@ FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "catalog"
 
 
 def fixture_project(output_dir: Path, content_dir: Path = FIXTURE_CONTENT, **kwargs) -> Project:
+    kwargs.setdefault("cache_dir", output_dir.parent / ".atlas-cache")  # never the repository's own cache
     return Project.at(ROOT, output_dir=output_dir, content_dir=content_dir, **kwargs)
 
 
