@@ -165,8 +165,12 @@ def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, s
     return found
 
 
-def build(project: Project, base_url: str | None = None) -> BuildReport:
-    """The whole build; raises ContentError with every problem, before touching the output."""
+def build(project: Project, base_url: str | None = None, search: bool = True) -> BuildReport:
+    """The whole build; raises ContentError with every problem, before touching the output.
+
+    `search=False` keeps the search index of the last build instead of indexing again
+    (the dev server's choice: Pagefind re-reads every page, which takes seconds).
+    """
     check_output_folder(project.output_dir, project.root)
     timings = Timings()
     fingerprints: Fingerprints = {}
@@ -176,16 +180,16 @@ def build(project: Project, base_url: str | None = None) -> BuildReport:
     state = BuildState.load(project.cache_dir, project.output_dir)
     result = render_site(project, catalog, timings, base_url, state, fingerprints)
     with timings.stage("search index"):
-        _index_for_search(result, project.output_dir)
+        _index_for_search(result, project.output_dir, refresh=search)
     with timings.stage("write"):
         stats = write_site(result.files, project.output_dir, keep=result.kept)
     state.save(keep=set(result.files) | result.kept)
     return BuildReport(result.pages, result.rendered, stats, timings)
 
 
-def _index_for_search(result: RenderResult, output_dir: Path) -> None:
+def _index_for_search(result: RenderResult, output_dir: Path, refresh: bool = True) -> None:
     """Re-index when a page changed (Pagefind indexes whole sites); otherwise keep the index."""
-    if not any(path.endswith(".html") for path in result.files):
+    if not refresh or not any(path.endswith(".html") for path in result.files):
         index = output_dir / SEARCH_FOLDER
         if index.is_dir():
             result.kept.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())

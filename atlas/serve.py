@@ -1,32 +1,103 @@
-"""`python build.py serve`: build, serve the output on loopback, rebuild and reload on change."""
+"""`python build.py serve`: build, serve on loopback, rebuild what changed and reload the browser.
+
+The pages are served by a small WSGI app of ours inside livereload's server, so we
+decide exactly what is served: files under the output folder only (no `..`
+escapes), and, while the content has problems, the last good site with the
+problems laid over every page. Fixing the file recovers without a restart.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 import sys
+from html import escape
+from pathlib import Path
+from urllib.parse import unquote
 
 from .pipeline import Project, build
-from .problems import ContentError, format_problems
+from .problems import ContentError, Problem, format_problems
+
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("application/wasm", ".wasm")
 
 
-def rebuild(project: Project) -> bool:
+class DevSite:
+    """WSGI app: the output folder's files, and the last failed build's problems as an overlay."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir.resolve()
+        self.problems: list[Problem] = []
+
+    def resolve(self, url_path: str) -> Path | None:
+        candidate = (self.output_dir / unquote(url_path).lstrip("/")).resolve()
+        if not candidate.is_relative_to(self.output_dir):
+            return None  # "/../pyproject.toml" and friends
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def __call__(self, environ, start_response):
+        url_path = environ.get("PATH_INFO", "/")
+        target = self.resolve(url_path)
+        status = "200 OK"
+        if target is None:
+            status = "404 Not Found"
+            locale_404 = self.resolve(url_path.lstrip("/").split("/", 1)[0] + "/404.html")
+            target = locale_404 or self.resolve("404.html")
+            if target is None:
+                start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"not found"]
+        body = target.read_bytes()
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            content_type += "; charset=utf-8"
+            body = self._with_overlay(body)
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store")])
+        return [body]
+
+    def _with_overlay(self, body: bytes) -> bytes:
+        if not self.problems:
+            return body
+        items = "".join(f"<li><code>{escape(p.location())}</code> {escape(p.message)}"
+                        + (f"<br><small>{escape(p.hint)}</small>" if p.hint else "") + "</li>"
+                        for p in self.problems)
+        overlay = (
+            '<div id="atlas-problems" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;'
+            'overflow:auto;z-index:9999;background:#3b0d0d;color:#fff;font:14px/1.5 system-ui,sans-serif;'
+            'padding:1rem 1.5rem;box-shadow:0 -4px 16px rgba(0,0,0,.4)">'
+            f"<strong>{len(self.problems)} content problem(s): still showing the last good site</strong>"
+            f'<ul style="margin:.5rem 0 0;padding-left:1.2rem">{items}</ul></div>'
+        ).encode("utf-8")
+        return body.replace(b"</body>", overlay + b"</body>", 1) if b"</body>" in body else body + overlay
+
+
+def rebuild(project: Project, site: DevSite, base_url: str) -> bool:
     """One rebuild for the watcher; a content error keeps the last good site in place."""
     try:
-        report = build(project)
+        report = build(project, base_url=base_url, search=False)
     except ContentError as error:
+        site.problems = error.problems
         print(format_problems(error.problems), file=sys.stderr)
         print(f"{len(error.problems)} problem(s); still serving the last good site.", file=sys.stderr)
         return False
-    print(f"rebuilt {report.pages} pages, {report.stats.written} files changed", file=sys.stderr)
+    site.problems = []
+    print(f"rebuilt: {report.rendered} of {report.pages} pages rendered, {report.stats.written} files written "
+          f"in {report.timings.total:.2f}s", file=sys.stderr)
     return True
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     from livereload import Server
 
-    rebuild(project)
-    server = Server()
+    base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    site = DevSite(project.output_dir)
+    if not rebuild(project, site, base_url) and not project.output_dir.is_dir():
+        print("the first build failed and there is no earlier site to serve; fix the problems above",
+              file=sys.stderr)
+    server = Server(app=site)
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
-        server.watch(str(folder), lambda: rebuild(project), delay=0.2)
-    print(f"serving {project.output_dir} on http://{host}:{port}/", file=sys.stderr)
-    server.serve(host=host, port=port, root=str(project.output_dir), open_url_delay=None if not open_browser else 1)
+        server.watch(str(folder), lambda: rebuild(project, site, base_url), delay=0.1)
+    print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
+    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
     return 0

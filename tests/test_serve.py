@@ -1,0 +1,112 @@
+"""The dev server: loopback only, nothing outside the output folder, problems shown, recovery."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from atlas.serve import DevSite
+from atlas.problems import Problem
+from conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)  # the raw path, "/../" kept
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def wait_for(predicate, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_dev_site_never_serves_outside_the_output_folder(tmp_path):
+    out = tmp_path / "site"
+    (out / "models").mkdir(parents=True)
+    (out / "index.html").write_text("<html><body>home</body></html>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    site = DevSite(out)
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/models/../../secret.txt", "//etc/passwd"):
+        assert site.resolve(path) is None, path
+    assert site.resolve("/") == (out / "index.html").resolve()
+
+
+def test_overlay_lists_problems(tmp_path):
+    site = DevSite(tmp_path)
+    site.problems = [Problem("content/models/x.yaml", 3, None, "unknown key '<b>'", "did you mean 'name'?")]
+    body = site._with_overlay(b"<html><body><p>page</p></body></html>")
+    assert b'id="atlas-problems"' in body and b"content/models/x.yaml:3" in body
+    assert b"&lt;b&gt;" in body and b"<b>" not in body
+
+
+@pytest.fixture
+def served_project(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("templates", "static", "locales", "atlas", "build.py"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "catalog", project / "content")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,
+                               stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        wait_for(lambda: _serving(port))
+        yield project, port, tmp_path / "serve.log"
+    finally:
+        process.kill()
+        process.wait()
+        log.close()
+
+
+def _serving(port: int) -> bool:
+    try:
+        return get(port, "/")[0] == 200
+    except OSError:
+        return False
+
+
+def test_serve_binds_loopback_and_recovers_from_a_yaml_error(served_project):
+    project, port, log = served_project
+    status, body = get(port, "/models/alpha-mini/")
+    assert status == 200 and b"Alpha Mini" in body
+    assert b"livereload.js" in body  # the reload script is injected
+    assert get(port, "/../pyproject.toml")[0] == 404
+    assert get(port, "/no/such/page/")[0] == 404
+    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    if listening:  # ss is not on every machine
+        assert all(line.split()[3].startswith(("127.0.0.1:", "[::1]:")) for line in listening.splitlines())
+
+    record = project / "content" / "models" / "alpha-mini.yaml"
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good.replace("family: alpha", "family: [alpha"), encoding="utf-8")
+    wait_for(lambda: b"atlas-problems" in get(port, "/models/alpha-mini/")[1])
+    status, body = get(port, "/models/alpha-mini/")
+    assert status == 200 and b"Alpha Mini" in body  # the last good page, with the problems over it
+    assert b"content/models/alpha-mini.yaml:" in body
+    assert b"YAML syntax error" in log.read_bytes()
+
+    record.write_text(good.replace("name: Alpha Mini", "name: Alpha Mini Two"), encoding="utf-8")
+    wait_for(lambda: b"Alpha Mini Two" in get(port, "/models/alpha-mini/")[1])
+    assert b"atlas-problems" not in get(port, "/models/alpha-mini/")[1]
