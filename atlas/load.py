@@ -7,6 +7,10 @@ problems, and dates stay strings so the schema can report bad ones with a line.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader
 
 MAX_FILE_BYTES = 1024 * 1024
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 KeyPath = tuple[str | int, ...]
 
@@ -42,15 +50,17 @@ class Document:
     path: Path
     display: str
     data: Any
-    text: str = ""
+    text: str = ""  # empty when the data came from the parse cache; read again if lines are needed
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False)
+    digest: str = ""  # of the file's bytes: what incremental builds compare
 
     @property
     def lines(self) -> dict[KeyPath, int]:
         if self._lines is None:
             # Only files with a problem need lines: compose again, keeping every node's position.
-            scratch = Document(self.path, self.display, None, self.text, {})
-            _Builder(scratch, []).build(yaml.compose(self.text, Loader=_ContentLoader), ())
+            text = self.text or self.path.read_text(encoding="utf-8").removeprefix("\ufeff")
+            scratch = Document(self.path, self.display, None, text, {})
+            _Builder(scratch, []).build(yaml.compose(text, Loader=_ContentLoader), ())
             self._lines = scratch._lines
         return self._lines
 
@@ -91,10 +101,51 @@ class ContentFiles:
     rubric: Document | None = None  # fit-scores.yaml, optional
 
 
-def load_content(content_dir: Path, root: Path | None = None) -> tuple[ContentFiles, list[Problem]]:
+class ParseCache:
+    """Parsed data of unchanged files, kept between builds (parsing YAML is the slow part of loading)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    self.entries = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self.entries = {}
+
+    @staticmethod
+    def _key(stat: os.stat_result) -> tuple:
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def get(self, path: Path, stat: os.stat_result) -> tuple[str, Any] | None:
+        entry = self.entries.get(str(path))
+        if entry is None or entry[0] != self._key(stat):
+            return None
+        self.used[str(path)] = entry
+        return entry[1], entry[2]
+
+    def put(self, path: Path, stat: os.stat_result, digest: str, data: Any) -> None:
+        self.used[str(path)] = (self._key(stat), digest, data)
+
+    def save(self) -> None:
+        if self.path is None or self.used == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(self.path)
+
+
+def load_content(content_dir: Path, root: Path | None = None,
+                 cache_file: Path | None = None) -> tuple[ContentFiles, list[Problem]]:
     """Load `site.yaml`, `providers/*.yaml` and `models/*.yaml`; never raises for bad content."""
     root = root or content_dir.parent
     problems: list[Problem] = []
+    cache = ParseCache(cache_file)
+    load_document = functools.partial(_load_document, cache=cache)
 
     def load_folder(name: str) -> dict[str, Document]:
         documents: dict[str, Document] = {}
@@ -122,7 +173,9 @@ def load_content(content_dir: Path, root: Path | None = None) -> tuple[ContentFi
                                 "every site needs content/site.yaml with at least title, tagline and base_url"))
     rubric_path = content_dir / "fit-scores.yaml"
     rubric = load_document(rubric_path, _display(rubric_path, root), problems) if rubric_path.is_file() else None
-    return ContentFiles(site, load_folder("providers"), load_folder("models"), rubric), problems
+    files = ContentFiles(site, load_folder("providers"), load_folder("models"), rubric)
+    cache.save()
+    return files, problems
 
 
 def _display(path: Path, root: Path) -> str:
@@ -134,7 +187,15 @@ def _display(path: Path, root: Path) -> str:
 
 def load_document(path: Path, display: str, problems: list[Problem]) -> Document | None:
     """Parse one file; append its problems and return None when it cannot be used."""
-    size = path.stat().st_size
+    return _load_document(path, display, problems, None)
+
+
+def _load_document(path: Path, display: str, problems: list[Problem], cache: ParseCache | None) -> Document | None:
+    stat = path.stat()
+    cached = cache.get(path, stat) if cache is not None else None
+    if cached is not None:
+        return Document(path, display, cached[1], digest=cached[0])
+    size = stat.st_size
     if size > MAX_FILE_BYTES:
         problems.append(Problem(display, None, None, f"file is {size / 1048576:.1f} MiB; the limit is 1 MiB",
                                 "a record is a few KB of YAML: is this the right file?"))
@@ -155,7 +216,11 @@ def load_document(path: Path, display: str, problems: list[Problem]) -> Document
     try:
         # Fast path: libyaml builds the data directly. Anything unusual (an alias, a
         # duplicate key, a tag) sends the file down the careful path, which says what and where.
-        return Document(path, display, yaml.load(text, Loader=_FastLoader), text)  # noqa: S506 - safe loader
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        document = Document(path, display, data, text, digest=_digest(raw))
+        if cache is not None:
+            cache.put(path, stat, document.digest, data)
+        return document
     except (_Unusual, yaml.YAMLError):
         pass
     try:
@@ -166,7 +231,7 @@ def load_document(path: Path, display: str, problems: list[Problem]) -> Document
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         problems.append(Problem(display, None, None, f"YAML error: {error}"))
         return None
-    document = Document(path, display, None, text, {})
+    document = Document(path, display, None, text, {}, _digest(raw))
     builder = _Builder(document, problems)
     document.data = builder.build(node, ())
     if builder.failed:

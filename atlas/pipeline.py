@@ -83,7 +83,8 @@ def load_catalog(project: Project, timings: Timings | None = None,
     """
     timings = timings or Timings()
     with timings.stage("load"):
-        files, problems = load_content(project.content_dir, project.root)
+        files, problems = load_content(project.content_dir, project.root,
+                                       project.cache_dir / f"parsed-{digest(str(project.content_dir).encode())}.pickle")
     with timings.stage("validate"):
         content, validation_problems = validate_content(files)
     problems += validation_problems
@@ -94,9 +95,8 @@ def load_catalog(project: Project, timings: Timings | None = None,
     with timings.stage("catalog"):
         catalog = build_catalog(content, history)
     if fingerprints is not None:
-        fingerprints.update({name: digest(document.text.encode()) for name, document in content.documents.items()})
-        site_texts = [files.site.text] + ([files.rubric.text] if files.rubric else [])
-        fingerprints["site"] = digest("\0".join(site_texts).encode())
+        fingerprints.update({name: document.digest for name, document in content.documents.items()})
+        fingerprints["site"] = files.site.digest + (files.rubric.digest if files.rubric else "")
         fingerprints["history"] = digest(repr(history).encode())
     return catalog, []
 
@@ -146,8 +146,15 @@ def render_site(project: Project, catalog: Catalog, timings: Timings, base_url: 
                 state.record(path, depends, templates, now)
         listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
         for route in routes:
-            if not route.is_page:
-                result.files[route.output_file] = render_data(route, catalog, urls, listed).encode("utf-8")
+            if route.is_page:
+                continue
+            depends = route.depends_on | {"code", "base_url"}
+            if state is not None and state.is_current(route.output_file, depends, now, project.output_dir):
+                result.kept.add(route.output_file)
+                continue
+            result.files[route.output_file] = render_data(route, catalog, urls, listed).encode("utf-8")
+            if state is not None:
+                state.record(route.output_file, depends, frozenset(), now)
     return result
 
 
@@ -193,6 +200,7 @@ def _index_for_search(result: RenderResult, output_dir: Path, refresh: bool = Tr
         index = output_dir / SEARCH_FOLDER
         if index.is_dir():
             result.kept.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
+        if index.is_dir() or not refresh:
             return
     every_page = dict(result.files)
     every_page.update({path: (output_dir / path).read_bytes() for path in result.kept if path.endswith(".html")})

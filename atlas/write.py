@@ -55,14 +55,13 @@ def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozense
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    for relative in sorted(keep | (files.keys() - changed)):
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(out_dir / relative, target)
+    linked = keep | (files.keys() - changed)
+    for folder in sorted({os.path.dirname(relative) for relative in linked | changed} - {""}):
+        (staging / folder).mkdir(parents=True, exist_ok=True)
+    for relative in linked:
+        os.link(out_dir / relative, staging / relative)
     for relative in sorted(changed):
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[relative])
+        (staging / relative).write_bytes(files[relative])
     _swap(staging, out_dir)
     return WriteStats(len(changed), unchanged, removed)
 
