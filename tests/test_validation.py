@@ -148,3 +148,33 @@ def test_catalog_loads_from_valid_content(tmp_path):
     catalog, problems = load_catalog(fixture_project(tmp_path / "out"))
     assert problems == []
     assert set(catalog.models) == {"alpha-mini", "alpha-pro", "beta-open", "gamma-long"}
+
+
+def test_check_formats_for_people_ci_and_tools(tmp_path, content_copy):
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("templates", "static", "locales", "atlas", "build.py"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(content_copy, project / "content")
+    edit(project / "content" / "models" / "beta-open.yaml", "maker: openlab", "maker: open-lab")
+
+    def check(*extra):
+        return subprocess.run([sys.executable, "build.py", "check", *extra], cwd=project, capture_output=True, text=True)
+
+    text = check()
+    assert text.returncode == 1
+    assert "content/models/beta-open.yaml:2: error: unknown provider 'open-lab'\n    hint: did you mean 'openlab'?" in text.stderr
+    github = check("--format", "github")
+    assert github.returncode == 1
+    assert "::error file=content/models/beta-open.yaml,line=2::unknown provider 'open-lab' (hint: did you mean 'openlab'?)" in github.stdout
+    machine = json.loads(check("--format", "json").stdout)
+    assert machine == [{"file": "content/models/beta-open.yaml", "line": 2, "column": None,
+                        "message": "unknown provider 'open-lab'", "hint": "did you mean 'openlab'?"}]
+    assert check("--no-such-flag").returncode == 2
