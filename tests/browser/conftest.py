@@ -43,6 +43,7 @@ PAGE_TYPES = {
     "compare-index": "compare/",            # the picker: a JS module that reads the JSON API
     "compare": "compare/alpha-mini-vs-alpha-pro/",
     "changelog": "changelog/",
+    "search": "search/?q=alpha",            # Pagefind's results, rendered by static/js/search.js
     "404": "no-such-page/",                 # a missing path: the host answers with 404.html
 }
 LOCALE_PREFIXES = {"en": "", "es": "es/"}
