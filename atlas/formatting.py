@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, localcontext
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -32,6 +33,9 @@ class Formatter:
     def __post_init__(self) -> None:
         # A parsed Locale spares Babel from parsing the code again on every call.
         object.__setattr__(self, "babel_locale", Locale.parse(self.locale))
+        # The same prices, counts and dates recur on thousands of pages: format each once.
+        for name in ("money", "number", "compact", "percent", "date", "month", "score_percent"):
+            object.__setattr__(self, name, lru_cache(maxsize=1 << 16)(getattr(self, name)))
 
     def money(self, value: float | None) -> str:
         if value is None:

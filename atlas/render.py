@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .calculator import calculator_data
 from .catalog import CAPABILITIES, Catalog
@@ -87,11 +87,8 @@ class Renderer:
         env.install_gettext_translations(translations, newstyle=True)
         fmt = Formatter(locale, self.catalog.site.default_locale)
         speaker = Speaker(fmt, translations)
-        # The same prices, counts and dates recur on thousands of pages: format each once.
-        env.filters.update({name: lru_cache(maxsize=1 << 16)(function) for name, function in (
-            ("money", fmt.money), ("number", fmt.number), ("compact", fmt.compact), ("percent", fmt.percent),
-            ("date", fmt.date), ("score_percent", fmt.score_percent), ("month", fmt.month), ("host", _host),
-        )})
+        env.filters.update(money=fmt.money, number=fmt.number, compact=fmt.compact, percent=fmt.percent,
+                           date=fmt.date, score_percent=fmt.score_percent, month=fmt.month, host=_host)
         env.filters.update(text=fmt.text, text_list=fmt.text_list, plain=fmt.plain, markdown=fmt.markdown,
                            say=speaker.say)
         urls = self.urls
@@ -110,6 +107,8 @@ class Renderer:
             url_root=lambda name: urls.base_path + name,
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
+            flag=speaker.flag,
+            compare_cell=speaker.compare_cell,
             json_ld=json_ld,
             breadcrumb_list=lambda crumbs: structured_data.breadcrumb_list(
                 crumbs, lambda path: urls.absolute(path, locale)),
@@ -192,6 +191,27 @@ class Speaker:
             return self.fmt.names([self.value(item) for item in value.values])
         return self.fmt.value(value)
 
+    def flag(self, value: bool | None) -> Markup:
+        """Yes / No / Unknown, marked up for the stylesheet; unknown is never shown as no."""
+        if value is None:
+            return Markup('<span class="flag flag--unknown">{}</span>').format(self.translations.gettext("Unknown"))
+        if value:
+            return Markup('<span class="flag flag--yes">{}</span>').format(self.translations.gettext("Yes"))
+        return Markup('<span class="flag flag--no">{}</span>').format(self.translations.gettext("No"))
+
+    def compare_cell(self, kind: str, value) -> Markup:
+        """One value of a compare row, formatted by its kind (a Python filter: it runs on every cell)."""
+        if value is None:
+            return Markup('<span class="muted">{}</span>').format(self.translations.gettext("Unknown"))
+        if kind == "flag":
+            return self.flag(value)
+        formatters = {"money": self.fmt.money, "tokens": self.fmt.number, "date": lambda v: self.fmt.date(v, "medium"),
+                      "month": self.fmt.month, "speed": self.fmt.number, "seconds": self.fmt.number,
+                      "count": self.fmt.number, "score:percent": self.fmt.score_percent}
+        if kind in formatters:
+            return escape(formatters[kind](value))
+        return escape(self.fmt.number(value) if kind.startswith("score:") else str(value))
+
     def faq_entries(self, model) -> list[FaqEntry]:
         """Curated questions first, then those generated from the data: one list for HTML and JSON-LD."""
         entries = []
@@ -217,6 +237,7 @@ def _locale_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=None)
 def _host(url: str) -> str:
     host = urlsplit(url).netloc
     return host[4:] if host.startswith("www.") else host
