@@ -24,5 +24,8 @@ test: $(VENV)/.installed  ## the whole test suite, browser tools included
 	sh scripts/install-test-tools
 	$(PY) -m pytest
 
+bench: $(VENV)/.installed  ## the benchmark (bench/README.md); BENCH_ARGS=--quick for the short run
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf site .site.new .site.old $(VENV)

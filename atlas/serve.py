@@ -75,7 +75,7 @@ class DevSite:
 def rebuild(project: Project, site: DevSite, base_url: str) -> bool:
     """One rebuild for the watcher; a content error keeps the last good site in place."""
     try:
-        report = build(project, base_url=base_url, search=False)
+        report = build(project, base_url=base_url, preview=True)
     except ContentError as error:
         site.problems = error.problems
         print(format_problems(error.problems), file=sys.stderr)

@@ -41,16 +41,26 @@ def check_output_folder(out_dir: Path, project_root: Path) -> None:
             f"(no {MARKER} file). Empty it or choose another --out folder.")
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozenset()) -> WriteStats:
-    """Make `out_dir` hold exactly `files` (relative path -> bytes) plus the `keep` files it already has."""
+def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozenset(),
+               atomic: bool = True) -> WriteStats:
+    """Make `out_dir` hold exactly `files` (relative path -> bytes) plus the `keep` files it already has.
+
+    `atomic=False` (the dev server) replaces changed files one by one in place: each
+    file is still whole at every moment, but a killed build may leave a mix of old
+    and new pages, which a preview can afford and a deployed site cannot.
+    """
     files = {**files, MARKER: b"Written by Model Atlas; the whole folder is replaced on each build.\n"}
     _recover_interrupted_swap(out_dir)
     keep = set(keep) - files.keys()
     changed = {relative for relative, data in files.items() if not _same_bytes(out_dir / relative, data)}
-    removed = len(_existing_files(out_dir) - files.keys() - keep)
+    stale = _existing_files(out_dir) - files.keys() - keep
+    removed = len(stale)
     unchanged = len(files) - len(changed) + len(keep)
     if not changed and not removed:
         return WriteStats(0, unchanged, 0)  # nothing to do: the site in place is already this one
+    if not atomic and out_dir.is_dir():
+        _update_in_place(out_dir, files, changed, stale)
+        return WriteStats(len(changed), unchanged, removed)
     staging = out_dir.with_name(f".{out_dir.name}.new")
     if staging.exists():
         shutil.rmtree(staging)
@@ -64,6 +74,17 @@ def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozense
         (staging / relative).write_bytes(files[relative])
     _swap(staging, out_dir)
     return WriteStats(len(changed), unchanged, removed)
+
+
+def _update_in_place(out_dir: Path, files: dict[str, bytes], changed: set[str], stale: set[str]) -> None:
+    for relative in sorted(changed):
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(files[relative])
+        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
+    for relative in stale:
+        (out_dir / relative).unlink(missing_ok=True)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

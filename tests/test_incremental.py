@@ -94,3 +94,18 @@ def test_deleting_the_cache_only_costs_a_full_build(workspace):
     report = build(incremental)
     assert report.stats.written == 0  # everything re-rendered, same bytes: nothing rewritten
     assert tree(incremental.output_dir) == before
+
+
+def test_preview_build_writes_in_place_and_matches_a_clean_build_but_for_search(workspace):
+    tmp_path, content, templates, locales, incremental = workspace
+    folder = incremental.output_dir
+    inode = (folder / "index.html").stat().st_ino
+    EDITS["record"](content, templates, locales)
+    report = build(incremental, preview=True)
+    assert report.stats.written > 0
+    assert folder.exists() and not folder.with_name(f".{folder.name}.new").exists()
+    clean = clean_build(tmp_path, content, templates, locales, "preview")
+    after = tree(folder)
+    without_search = lambda files: {k: v for k, v in files.items() if not k.startswith("pagefind/")}  # noqa: E731
+    assert without_search(after) == without_search(clean)
+    assert (folder / "index.html").stat().st_ino != inode  # replaced, not rewritten through the old inode

@@ -1,0 +1,204 @@
+"""One measurement in a fresh Python process: `worker.py build|floor JSON-ARGS`.
+
+The parent (bench/run.py) gives each measurement its own process so that peak memory
+is that measurement's alone and nothing stays warm in memory between them. The result
+is one JSON line on stdout, after RESULT_MARKER.
+
+build: a cold build() into a fresh output folder, then one record edited and build()
+       run again in the same process on the same output folder (as the dev server does).
+floor: the catalog and routes prepared first (not timed), then only the rendering of
+       every page route x locale and every data route.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+RESULT_MARKER = "@@bench-result "
+
+
+def main() -> int:
+    mode, args = sys.argv[1], json.loads(sys.argv[2])
+    sys.path.insert(0, args["code"])  # the run's snapshot of atlas/, before the repository's
+    phase_file = Path(args["phase_file"])
+    started = time.perf_counter()
+    import atlas.pipeline  # (the import cost is reported apart from the build)
+
+    result = {"import_seconds": time.perf_counter() - started, "atlas": str(Path(atlas.pipeline.__file__).parent)}
+    if mode == "build":
+        result.update(_build(args, phase_file))
+    elif mode == "floor":
+        result.update(_floor(args, phase_file))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(RESULT_MARKER + json.dumps(result), flush=True)
+    return 0
+
+
+def _build(args: dict, phase_file: Path) -> dict:
+    from atlas.pipeline import Project, build
+    from catalogs import count_files, set_input_price
+
+    project = Project.at(Path(args["root"]), output_dir=Path(args["out"]))
+    cache_dir = str(getattr(project, "cache_dir", ""))  # where the build keeps state, if it says
+    phase_file.write_text("cold")
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    report = build(project)
+    seconds = time.perf_counter() - started
+    cold = {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "pages": report.pages,
+        "files_in_output": count_files(project.output_dir),
+        "written": report.stats.written,
+        "stages": dict(report.timings.stages),
+        "peak_rss_bytes": peak_rss(),
+        "children_peak_rss_bytes": children_peak_rss(),
+    }
+
+    edited = Path(args["edit_file"])
+    phase_file.write_text("rebuild")
+    original, value = set_input_price(edited, 0.01)
+    try:
+        cpu = cpu_seconds()
+        started = time.perf_counter()
+        report = build(project)
+        seconds = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu
+    finally:
+        edited.write_text(original, encoding="utf-8")  # the catalog stays as generated
+    rebuild = {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "edited": edited.name,
+        "new_input_price": value,
+        "pages": report.pages,
+        "written": report.stats.written,
+        "unchanged": report.stats.unchanged,
+        "removed": report.stats.removed,
+        "stages": dict(report.timings.stages),
+        "peak_rss_bytes": peak_rss(),  # the process's peak so far: cold build and rebuild
+    }
+    # The same edit as the dev server rebuilds it: no search re-index, changed files replaced in place.
+    phase_file.write_text("preview rebuild")
+    original, value = set_input_price(edited, 0.02)
+    try:
+        started = time.perf_counter()
+        report = build(project, preview=True)
+        preview_seconds = time.perf_counter() - started
+    finally:
+        edited.write_text(original, encoding="utf-8")
+    rebuild["preview"] = {"seconds": preview_seconds, "written": report.stats.written,
+                          "stages": dict(report.timings.stages)}
+    phase_file.write_text("done")
+    return {"cold": cold, "rebuild": rebuild, "cache_dir": cache_dir}
+
+
+def _floor(args: dict, phase_file: Path) -> dict:
+    from atlas.data_outputs import render_data
+    from atlas.pipeline import Project, load_catalog
+    from atlas.render import Renderer, SiteUrls, asset_version
+    from atlas.routes import build_routes
+
+    project = Project.at(Path(args["root"]), output_dir=Path(args["out"]))
+    phase_file.write_text("prepare")
+    started = time.perf_counter()
+    catalog, problems = load_catalog(project)
+    if catalog is None:
+        raise SystemExit(f"{len(problems)} content problem(s), first: {problems[0]}")
+    site = catalog.site
+    urls = SiteUrls(site.base_url, site.default_locale)
+    assets = _static_files(project.static_dir)
+    routes = build_routes(catalog)
+    renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls,
+                        {name: asset_version(data) for name, data in assets.items()})
+    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    compiled = _compile_templates(renderer)
+    prepare_seconds = time.perf_counter() - started
+    gc.collect()
+
+    phase_file.write_text("floor")
+    cpu = cpu_seconds()
+    pages = data = 0
+    page_seconds = data_seconds = 0.0
+    for route in routes:
+        if not route.is_page:
+            started = time.perf_counter()
+            render_data(route, catalog, urls, listed)
+            data_seconds += time.perf_counter() - started
+            data += 1
+            continue
+        started = time.perf_counter()
+        for locale in site.locales:
+            renderer.render(route, locale)
+        page_seconds += time.perf_counter() - started
+        pages += len(site.locales)
+    cpu = cpu_seconds() - cpu
+    phase_file.write_text("done")
+    return {"floor": {
+        "seconds": page_seconds + data_seconds,
+        "cpu_seconds": cpu,
+        "page_seconds": page_seconds,
+        "data_seconds": data_seconds,
+        "pages": pages,
+        "data_files": data,
+        "templates_compiled_first": compiled,
+        "prepare_seconds": prepare_seconds,
+        "peak_rss_bytes": peak_rss(),
+    }}
+
+
+def _compile_templates(renderer) -> int:
+    """Compile every template of every locale before timing, so the floor is rendering alone."""
+    compiled = 0
+    for env in renderer.environments.values():
+        for name in env.list_templates(extensions=("html", "xml", "txt", "svg", "json")):
+            try:
+                env.get_template(name)
+                compiled += 1
+            except Exception:  # a file that is not a template: the pages never load it either
+                pass
+    return compiled
+
+
+def _static_files(static_dir: Path) -> dict[str, bytes]:
+    """The same files pipeline.render_site hashes for asset URLs."""
+    if not static_dir.is_dir():
+        return {}
+    return {path.relative_to(static_dir).as_posix(): path.read_bytes()
+            for path in sorted(static_dir.rglob("*")) if path.is_file() and not path.name.startswith(".")}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of its children that have ended (a pool, Pagefind)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def children_peak_rss() -> int:
+    """The largest peak resident set of any ended child (a pool worker, Pagefind), in bytes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def peak_rss() -> int:
+    """This process's peak resident set (VmHWM), in bytes."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+if __name__ == "__main__":
+    sys.exit(main())
