@@ -264,3 +264,34 @@ def test_the_spec_sheet_prints_without_controls_or_sideways_overflow(page, fixtu
         assert page.pdf(format="A4")[:5] == b"%PDF-"
     finally:
         page.emulate_media(media="screen")
+
+
+# -- compare picker and language switcher ----------------------------------------------------
+
+@pytest.mark.parametrize("prefix", ["", "es/"])
+def test_picker_compares_three_models_from_a_shareable_address(page, fixture_url, prefix):
+    errors = watch_errors(page)
+    page.goto(f"{fixture_url.rstrip('/')}/{prefix}compare/?m=alpha-mini,beta-open,gamma-long")
+    table = page.wait_for_selector(".picker__result table")
+    headers = [h.inner_text().strip() for h in table.query_selector_all("thead th")][1:]
+    assert headers == ["Alpha Mini", "Beta Open 70B", "Gamma Long"]
+    assert page.input_value("input[name=m]") == "alpha-mini,beta-open,gamma-long"
+    rows = {row.query_selector("th").inner_text().strip(): [td.inner_text().strip() for td in row.query_selector_all("td")]
+            for row in table.query_selector_all("tbody tr")}
+    input_label = "Input / 1M tokens" if not prefix else next(label for label in rows if label.startswith("Entrada"))
+    expected = ["$1.10", "$0.10", "$2.00"] if not prefix else ["1,10\xa0US$", "0,10\xa0US$", "2,00\xa0US$"]
+    assert [value.replace(" ", "\xa0") for value in rows[input_label]] == expected
+    cheapest = table.query_selector_all("tbody tr")[list(rows).index(input_label)].query_selector("td.is-better")
+    assert cheapest.inner_text().strip().replace(" ", "\xa0") == expected[1]
+    assert errors == []
+
+
+def test_language_switcher_lands_on_the_same_page(page, fixture_url):
+    fixture_url = fixture_url.rstrip("/")
+    page.goto(f"{fixture_url}/models/alpha-mini/")
+    page.click(".language-switcher a[hreflang=es]")
+    page.wait_for_url(f"{fixture_url}/es/models/alpha-mini/")
+    assert page.get_attribute("html", "lang") == "es"
+    page.click(".language-switcher a[hreflang=en]")
+    page.wait_for_url(f"{fixture_url}/models/alpha-mini/")
+    assert page.get_attribute("html", "lang") == "en"
