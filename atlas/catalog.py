@@ -6,6 +6,7 @@ Templates only display what is here; nothing downstream recomputes a price.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from .changelog import ChangeEntry, describe
@@ -109,13 +110,17 @@ class ModelEntry:
     capabilities: list[Capability]
     alternatives: list["ModelEntry"] = field(default_factory=list)
     successor: "ModelEntry | None" = None
-    generated_faq: list[GeneratedQuestion] = field(default_factory=list)
     inconsistencies: list[Inconsistency] = field(default_factory=list)
     fit_scores: list[FitScore] = field(default_factory=list)
     compare_with: list[tuple["ModelEntry", str]] = field(default_factory=list)  # (other model, pair slug)
     more_from_maker: list["ModelEntry"] = field(default_factory=list)
     same_family: list["ModelEntry"] = field(default_factory=list)
     price_history: LineChart | None = None
+
+    @cached_property
+    def generated_faq(self) -> list[GeneratedQuestion]:
+        """Worked out when the model's page is rendered (an incremental build renders few)."""
+        return generate_faq(self)
 
     @property
     def speed_tier(self) -> str | None:
@@ -197,7 +202,6 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
             providers[offering.provider_id].served.append((entry, offering))
     for entry in entries.values():
         entry.inconsistencies = find_inconsistencies(entry.record, entry.offerings)
-        entry.generated_faq = generate_faq(entry)
         entry.fit_scores = fit_scores(entry, content.rubric)
     ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
     for provider in providers.values():

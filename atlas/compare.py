@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable
 
 from .charts import BarChart, price_bars
@@ -32,15 +33,27 @@ class Row:
 
 @dataclass
 class Pair:
-    a: Any  # ModelEntry, a.id < b.id
+    """Two models, a.id < b.id. Rows, verdict and chart are worked out when a page first needs
+    them: an incremental build renders a handful of the thousands of pairs."""
+
+    a: Any  # ModelEntry
     b: Any
-    rows: list[Row]
-    verdict: Paragraph
-    price_chart: BarChart | None
 
     @property
     def slug(self) -> str:
         return f"{self.a.id}-vs-{self.b.id}"
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return _rows(self.a, self.b)
+
+    @cached_property
+    def verdict(self) -> Paragraph:
+        return _verdict(self.a, self.b)
+
+    @cached_property
+    def price_chart(self) -> BarChart | None:
+        return price_bars([self.a, self.b], PRICE_CHART_METRICS)
 
 
 def pair_slug(first_id: str, second_id: str) -> str:
@@ -113,7 +126,7 @@ PRICE_CHART_METRICS = [(N_("Input"), "input_price"), (N_("Output"), "output_pric
 
 
 def build_pair(a, b) -> Pair:
-    return Pair(a, b, _rows(a, b), _verdict(a, b), price_bars([a, b], PRICE_CHART_METRICS))
+    return Pair(a, b)
 
 
 def _lower(x, y) -> str | None:

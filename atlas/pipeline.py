@@ -121,7 +121,7 @@ def render_site(project: Project, catalog: Catalog, timings: Timings, base_url: 
         routes = build_routes(catalog)
     result = RenderResult({f"static/{name}": data for name, data in assets.items()}, set(), 0)
     with timings.stage("render"):
-        renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions)
+        renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir)
         jobs = []
         for route in routes:
             for locale in (site.locales if route.is_page else ()):

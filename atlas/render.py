@@ -16,7 +16,7 @@ from babel import Locale
 from babel.core import get_global
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -27,6 +27,9 @@ from . import structured_data
 from .i18n import N_, load_translations
 from .messages import Label, Msg, Names, Paragraph
 from .routes import Route, capability_path, compare_path, model_path, provider_path
+
+
+MODEL_ROW = "partials/model_row.html"
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,12 @@ class SiteUrls:
 
 class Renderer:
     def __init__(self, templates_dir: Path, locales_dir: Path, catalog: Catalog, urls: SiteUrls,
-                 asset_versions: dict[str, str]):
+                 asset_versions: dict[str, str], cache_dir: Path | None = None):
+        # Compiled templates kept between builds (Jinja checks each source's mtime itself).
+        self.bytecode_cache = None
+        if cache_dir is not None:
+            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            self.bytecode_cache = FileSystemBytecodeCache(str(cache_dir / "jinja"))
         self.catalog = catalog
         self.urls = urls
         self.asset_versions = asset_versions
@@ -78,6 +86,7 @@ class Renderer:
     def _environment(self, locale: str, translations) -> Environment:
         env = _RecordingEnvironment(
             loader=FileSystemLoader(self.templates_dir),
+            bytecode_cache=self.bytecode_cache,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
@@ -92,6 +101,14 @@ class Renderer:
         env.filters.update(text=fmt.text, text_list=fmt.text_list, plain=fmt.plain, markdown=fmt.markdown,
                            say=speaker.say)
         urls = self.urls
+        rows: dict[str, Markup] = {}
+
+        def model_row(model) -> Markup:
+            template = env.get_template(MODEL_ROW)  # asked every time, so every page records the dependency
+            if model.id not in rows:
+                rows[model.id] = Markup(template.render(model=model).strip())
+            return rows[model.id]
+
         env.globals.update(
             site=self.catalog.site,
             catalog=self.catalog,
@@ -107,6 +124,7 @@ class Renderer:
             url_root=lambda name: urls.base_path + name,
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
+            model_row=model_row,
             flag=speaker.flag,
             compare_cell=speaker.compare_cell,
             json_ld=json_ld,
