@@ -34,5 +34,15 @@ def content_copy(tmp_path) -> Path:
     return target
 
 
+def project_folder(tmp_path: Path, content: Path) -> Path:
+    """A project of its own for command-line tests: the repository's code and templates, this content."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("templates", "static", "locales", "atlas", "build.py"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(content, project / "content")
+    return project
+
+
 def read(site: Path, relative: str) -> str:
     return (site / relative).read_text(encoding="utf-8")

@@ -3,7 +3,6 @@ injection attempts never reach a page as markup; failed or killed builds lose no
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from atlas.pipeline import Project, build, load_catalog
 from atlas.problems import ContentError
 from atlas.write import OutputFolderError
-from conftest import FIXTURE_CONTENT, ROOT, fixture_project
+from conftest import FIXTURE_CONTENT, ROOT, fixture_project, project_folder
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -64,11 +63,7 @@ def test_corpus_reports_every_problem_at_once(tmp_path, corpus_content):
 
 
 def test_check_prints_every_error_with_file_and_line_and_exits_1(tmp_path, corpus_content):
-    project_root = tmp_path / "project"
-    project_root.mkdir()
-    for name in ("templates", "static", "locales", "atlas", "build.py"):
-        (project_root / name).symlink_to(ROOT / name)
-    shutil.copytree(corpus_content, project_root / "content")
+    project_root = project_folder(tmp_path, corpus_content)
     result = subprocess.run([sys.executable, "build.py", "check"], cwd=project_root, capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

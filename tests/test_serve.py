@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from atlas.serve import DevSite
 from atlas.problems import Problem
-from conftest import ROOT
+from conftest import FIXTURE_CONTENT, project_folder
 
 
 def free_port() -> int:
@@ -62,11 +60,7 @@ def test_overlay_lists_problems(tmp_path):
 
 @pytest.fixture
 def served_project(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("templates", "static", "locales", "atlas", "build.py"):
-        (project / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "tests" / "fixtures" / "catalog", project / "content")
+    project = project_folder(tmp_path, FIXTURE_CONTENT)
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
     process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,

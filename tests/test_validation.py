@@ -152,17 +152,12 @@ def test_catalog_loads_from_valid_content(tmp_path):
 
 def test_check_formats_for_people_ci_and_tools(tmp_path, content_copy):
     import json
-    import shutil
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from conftest import project_folder
 
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("templates", "static", "locales", "atlas", "build.py"):
-        (project / name).symlink_to(ROOT / name)
-    shutil.copytree(content_copy, project / "content")
+    project = project_folder(tmp_path, content_copy)
     edit(project / "content" / "models" / "beta-open.yaml", "maker: openlab", "maker: open-lab")
 
     def check(*extra):
