@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import i18n_commands
+from .coverage import content_coverage
 from .data_outputs import SCHEMAS, schema_text
 from .i18n import check_po
 from .pipeline import Project, build, load_catalog
@@ -100,13 +101,14 @@ def _build(project: Project, args) -> int:
 def _check(project: Project, args) -> int:
     catalog, problems = load_catalog(project)
     coverage_lines = []
-    locales = catalog.site.locales if catalog else []
+    # With broken content, still check every translation there is: all problems in one run.
+    locales = ([code for code in catalog.site.locales if code != catalog.site.default_locale] if catalog
+               else sorted(folder.parent.name for folder in project.locales_dir.glob("*/LC_MESSAGES")))
     for locale in locales:
-        if locale == catalog.site.default_locale:
-            continue
         coverage, po_problems = check_po(project.locales_dir, locale, project.root)
         problems += po_problems
-        coverage_lines.append(_coverage_line(catalog, locale, coverage))
+        if catalog is not None:
+            coverage_lines.append(_coverage_line(catalog, locale, coverage))
     if problems:
         _print_problems(problems, args.format)
         return EXIT_CONTENT
@@ -118,8 +120,6 @@ def _check(project: Project, args) -> int:
 
 
 def _coverage_line(catalog, locale: str, coverage) -> str:
-    from .coverage import content_coverage
-
     translated, total = content_coverage(catalog, locale)
     content_share = translated / total if total else 1.0
     return (f"{locale}: interface {coverage.translated}/{coverage.total} strings ({coverage.share:.0%}), "
