@@ -22,7 +22,7 @@ def calculator_prices(model: ModelEntry) -> dict | None:
     if headline.provider_id == model.maker.id:
         cached, batch = model.record.pricing.cached_input, model.batch_saving
     else:
-        host = next((o for o in model.offerings if o.provider_id == headline.provider_id), None)
+        host = model.headline_offering
         cached, batch = (host.offering.cached_input if host else None), None
     return {"id": model.id, "name": model.name, "input": headline.input, "output": headline.output,
             "cached_input": cached, "batch_saving": batch}

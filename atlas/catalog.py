@@ -144,6 +144,13 @@ class ModelEntry:
         return self.headline.output if self.headline else None
 
     @property
+    def headline_offering(self) -> OfferingEntry | None:
+        """The offering whose price is the headline (the maker's own, or the cheapest host's)."""
+        if self.headline is None:
+            return None
+        return next((o for o in self.offerings if o.provider_id == self.headline.provider_id), None)
+
+    @property
     def cheapest_offering(self) -> OfferingEntry | None:
         return next((o for o in self.offerings if o.is_cheapest), None)
 

@@ -25,7 +25,7 @@ def find_inconsistencies(record, offerings) -> list[Inconsistency]:
     if contexts and contexts != {record.limits.context}:
         found.append(Inconsistency("context", Msg(
             N_("Providers report different context windows: %(values)s tokens (the maker's figure is %(ours)s)."),
-            {"values": Names(tuple(_token_list(sorted(contexts)))), "ours": Tokens(record.limits.context)})))
+            {"values": Names(tuple(Tokens(value) for value in sorted(contexts))), "ours": Tokens(record.limits.context)})))
     dates = sorted({o.offering.released for o in offerings if o.offering.released})
     if len(dates) > 1 or (dates and record.released and dates != [record.released]):
         every = sorted(set(dates) | ({record.released} if record.released else set()))
@@ -51,6 +51,3 @@ def find_inconsistencies(record, offerings) -> list[Inconsistency]:
                      "share": Share(abs(price - list_price) / list_price), "list": Money(list_price)})))
     return found
 
-
-def _token_list(values: list[int]):
-    return [Tokens(v) for v in values]

@@ -6,6 +6,7 @@ import json
 from typing import Callable
 
 from .catalog import Catalog, ModelEntry
+from .formatting import Formatter
 from .routes import Route, model_path
 from .schema import FitRubric, ModelRecord, ProviderRecord, SiteConfig
 from .sitemap import render_robots, render_sitemap
@@ -93,7 +94,7 @@ def _round(value: float | None) -> float | None:
 
 def _manifest(catalog: Catalog, urls) -> dict:
     site = catalog.site
-    tagline = site.tagline if isinstance(site.tagline, str) else site.tagline.get(site.default_locale, "")
+    tagline = Formatter(site.default_locale, site.default_locale).plain(site.tagline)
     return {
         "name": site.title,
         "short_name": site.title,

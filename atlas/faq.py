@@ -41,7 +41,7 @@ def _cost(model):
                          {"name": model.name, "input": Money(price.input), "output": Money(price.output),
                           "maker": model.maker.name})]
     else:
-        host = next(o.provider.name for o in model.offerings if o.provider_id == price.provider_id)
+        host = model.headline_offering.provider.name
         sentences = [Msg(N_("%(maker)s publishes no per-token price for %(name)s; the cheapest provider, "
                             "%(host)s, charges %(input)s per million input tokens and %(output)s per million "
                             "output tokens."),

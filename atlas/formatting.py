@@ -110,14 +110,14 @@ class Formatter:
         if chosen is None:
             return Markup("")
         if fallback:
-            return Markup('<span lang="{}" class="fallback">{}</span>').format(fallback, chosen)
+            return _in_language("span", fallback, chosen)
         return escape(chosen)
 
     def text_list(self, value) -> list[Markup]:
         chosen, fallback = self.pick(value)
         items = chosen or []
         if fallback:
-            return [Markup('<span lang="{}" class="fallback">{}</span>').format(fallback, item) for item in items]
+            return [_in_language("span", fallback, item) for item in items]
         return [escape(item) for item in items]
 
     def plain(self, value) -> str:
@@ -131,5 +131,10 @@ class Formatter:
             return Markup("")
         html = render_markdown(chosen)
         if fallback:
-            return Markup('<div lang="{}" class="fallback">{}</div>').format(fallback, html)
+            return _in_language("div", fallback, html)
         return html
+
+
+def _in_language(tag: str, lang: str, content) -> Markup:
+    """Text shown in another language than the page's, marked so readers and tools know."""
+    return Markup('<{0} lang="{1}" class="fallback">{2}</{0}>').format(Markup(tag), lang, content)

@@ -8,7 +8,6 @@ problems, and dates stay strings so the schema can report bad ones with a line.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .incremental import digest
 from .problems import Problem
 
 try:  # libyaml's C parser is several times faster; the pure-Python one is identical in output.
@@ -25,10 +25,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader
 
 MAX_FILE_BYTES = 1024 * 1024
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 KeyPath = tuple[str | int, ...]
 
@@ -217,7 +213,7 @@ def _load_document(path: Path, display: str, problems: list[Problem], cache: Par
         # Fast path: libyaml builds the data directly. Anything unusual (an alias, a
         # duplicate key, a tag) sends the file down the careful path, which says what and where.
         data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
-        document = Document(path, display, data, text, digest=_digest(raw))
+        document = Document(path, display, data, text, digest=digest(raw))
         if cache is not None:
             cache.put(path, stat, document.digest, data)
         return document
@@ -231,7 +227,7 @@ def _load_document(path: Path, display: str, problems: list[Problem], cache: Par
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         problems.append(Problem(display, None, None, f"YAML error: {error}"))
         return None
-    document = Document(path, display, None, text, {}, _digest(raw))
+    document = Document(path, display, None, text, {}, digest(raw))
     builder = _Builder(document, problems)
     document.data = builder.build(node, ())
     if builder.failed:

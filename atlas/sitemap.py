@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from .catalog import Catalog
 from .routes import Route
@@ -17,7 +17,7 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
         lastmod = _lastmod(route, catalog)
         for locale in site.locales:
             lines.append("  <url>")
-            lines.append(f"    <loc>{_escape(urls.absolute(route.path, locale))}</loc>")
+            lines.append(f"    <loc>{escape(urls.absolute(route.path, locale))}</loc>")
             if lastmod:
                 lines.append(f"    <lastmod>{lastmod}</lastmod>")
             for other in site.locales:
@@ -40,6 +40,3 @@ def _lastmod(route: Route, catalog: Catalog) -> str | None:
 def render_robots(urls) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.origin}{urls.base_path}sitemap.xml\n"
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -146,7 +146,6 @@ KILL_MIDWAY = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import atlas.write as write
 from atlas.pipeline import Project, build
 written = 0
 original = Path.write_bytes
