@@ -172,14 +172,13 @@ def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, s
     return found
 
 
-def build(project: Project, base_url: str | None = None, search: bool = True, preview: bool = False) -> BuildReport:
+def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
     """The whole build; raises ContentError with every problem, before touching the output.
 
     `preview=True` is the dev server's build: it keeps the last search index instead of
     indexing again (Pagefind re-reads every page, which takes seconds) and replaces
     changed files in place instead of swapping in a whole new tree.
     """
-    search = search and not preview
     check_output_folder(project.output_dir, project.root)
     timings = Timings()
     fingerprints: Fingerprints = {}
@@ -189,7 +188,7 @@ def build(project: Project, base_url: str | None = None, search: bool = True, pr
     state = BuildState.load(project.cache_dir, project.output_dir)
     result = render_site(project, catalog, timings, base_url, state, fingerprints)
     with timings.stage("search index"):
-        _index_for_search(result, project.output_dir, refresh=search)
+        _index_for_search(result, project.output_dir, refresh=not preview)
     with timings.stage("write"):
         stats = write_site(result.files, project.output_dir, keep=result.kept, atomic=not preview)
     state.save(keep=set(result.files) | result.kept)
