@@ -118,6 +118,10 @@ class ModelEntry:
     price_history: LineChart | None = None
 
     @cached_property
+    def capability_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.capabilities)
+
+    @cached_property
     def generated_faq(self) -> list[GeneratedQuestion]:
         """Worked out when the model's page is rendered (an incremental build renders few)."""
         return generate_faq(self)
@@ -222,8 +226,11 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
         entry.more_from_maker = [m for m in entry.maker.made[: RELATED_LIST_LENGTH + 1] if m is not entry][:RELATED_LIST_LENGTH]
         family = families.get(entry.record.family or "", [])
         entry.same_family = [m for m in family[: RELATED_LIST_LENGTH + 1] if m is not entry][:RELATED_LIST_LENGTH]
+    changes_by_model: dict[str, list[Change]] = {}
+    for change in history or []:
+        changes_by_model.setdefault(change.model_id, []).append(change)
     for entry in ordered.values():
-        entry.price_history = price_history_chart(_price_points(entry, history))
+        entry.price_history = price_history_chart(_price_points(entry, changes_by_model.get(entry.id, [])))
     pairs = [build_pair(entries[a], entries[b])
              for a, b in choose_pairs(ordered, site.compare.per_model, site.compare.pairs)]
     for pair in pairs:
@@ -235,12 +242,12 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
                    price_quality_scatter(list(ordered.values())))
 
 
-def _price_points(entry: ModelEntry, history: list[Change] | None) -> list[PricePoint]:
-    """The record's own price history, the list prices in the content's git history, and today's."""
+def _price_points(entry: ModelEntry, changes: list[Change]) -> list[PricePoint]:
+    """The record's own price history, the list prices in the content's git history (its `changes`), and today's."""
     points = [PricePoint(p.date, p.input, p.output) for p in entry.record.price_history]
     prices: dict[str, float] = {}
-    for change in history or []:
-        if change.model_id != entry.id or change.kind not in ("added", "price"):
+    for change in changes:
+        if change.kind not in ("added", "price"):
             continue
         if change.kind == "price" and change.field in ("pricing.input", "pricing.output") and change.new is not None:
             prices[change.field.split(".")[1]] = float(change.new)

@@ -114,9 +114,8 @@ def similarity(model, other) -> float:
         score += 1
     if model.blended and other.blended:
         score += max(0.0, 2 - abs(math.log10(model.blended / other.blended)) * 2)
-    mine = {c.id for c in model.capabilities}
-    theirs = {c.id for c in other.capabilities}
-    if mine | theirs:
+    mine, theirs = model.capability_ids, other.capability_ids
+    if mine or theirs:
         score += 2 * len(mine & theirs) / len(mine | theirs)
     score += max(0.0, 1 - abs(math.log2(model.record.limits.context / other.record.limits.context)) / 3)
     return score

@@ -57,15 +57,17 @@ def _share(model, criterion: FitCriterion) -> float:
     return _log_position(value, criterion.low, criterion.high, criterion.invert)
 
 
+METRICS = {  # looked up per criterion, so only the metric asked for is worked out
+    "context": lambda model: model.record.limits.context,
+    "max_output": lambda model: model.record.limits.max_output,
+    "providers": lambda model: len(model.offerings),
+    "blended_price": lambda model: model.blended,
+    "inconsistencies": lambda model: len(model.inconsistencies),
+}
+
+
 def _metric(model, metric: str) -> float | None:
-    record = model.record
-    return {
-        "context": record.limits.context,
-        "max_output": record.limits.max_output,
-        "providers": len(model.offerings),
-        "blended_price": model.blended,
-        "inconsistencies": len(model.inconsistencies),
-    }[metric]
+    return METRICS[metric](model)
 
 
 def _log_position(value: float, low: float, high: float, invert: bool) -> float:
