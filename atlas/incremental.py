@@ -9,18 +9,33 @@ configuration, the static assets or the generator itself. The state lives in
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 CACHE_FOLDER = ".atlas-cache"
-FORMAT = 1  # bump when the state's shape changes; an old state is then ignored
+FORMAT = 2  # bump when the state's shape changes; an old state is then ignored
 
 Fingerprints = dict[str, str]
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def save_pickle(path: Path, value) -> None:
+    """Replace `path` whole; a temporary name of its own, so two builds of one project never collide."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def fingerprint_files(prefix: str, folder: Path, pattern: str) -> Fingerprints:
@@ -30,10 +45,19 @@ def fingerprint_files(prefix: str, folder: Path, pattern: str) -> Fingerprints:
 
 @dataclass
 class BuildState:
-    """Per output file: the fingerprints of everything it depended on when it was written."""
+    """What the last build depended on: each output file's dependency names, and one value per name.
+
+    One set of values is enough: after a build, every file in the state is current with
+    the fingerprints that build saw (it was rendered with them, or kept because they had
+    not changed). So a file is stale exactly when one of its names changed since then,
+    and a build works out the changed names once instead of comparing every file's.
+    """
 
     path: Path
-    pages: dict[str, dict[str, str]] = field(default_factory=dict)
+    files: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)  # -> (depends, all names)
+    fingerprints: Fingerprints = field(default_factory=dict)  # what the last build saw
+    changed: frozenset[str] = frozenset()  # names whose fingerprint differs now; set by `compare`
+    _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, cache_dir: Path, output_dir: Path) -> "BuildState":
@@ -41,31 +65,30 @@ class BuildState:
         path = cache_dir / f"build-{key}.pickle"
         try:
             with path.open("rb") as handle:
-                version, pages = pickle.load(handle)
+                version, files, fingerprints = pickle.load(handle)
             if version == FORMAT:
-                return cls(path, pages)
+                return cls(path, files, fingerprints)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
         return cls(path)
 
-    def is_current(self, output_file: str, depends_on: frozenset[str], now: Fingerprints, output_dir: Path) -> bool:
-        recorded = self.pages.get(output_file)
-        if recorded is None or not (output_dir / output_file).is_file():
-            return False
-        data_deps = {name for name in recorded if not name.startswith("template:")}
-        if data_deps != set(depends_on):
-            return False  # the page now shows other records (new neighbours, say)
-        return all(now.get(name, "") == value for name, value in recorded.items())
+    def compare(self, now: Fingerprints) -> None:
+        """Note which fingerprints changed since the last build; call once per build, before `is_current`."""
+        names = self.fingerprints.keys() | now.keys()
+        self.changed = frozenset(name for name in names if self.fingerprints.get(name) != now.get(name))
+        self.fingerprints = dict(now)
 
-    def record(self, output_file: str, depends_on: frozenset[str], templates: frozenset[str],
-               now: Fingerprints) -> None:
-        names = set(depends_on) | {f"template:{name}" for name in templates}
-        self.pages[output_file] = {name: now.get(name, "") for name in names}
+    def is_current(self, output_file: str, depends_on: frozenset[str], output_dir: Path) -> bool:
+        recorded = self.files.get(output_file)
+        if recorded is None or recorded[0] != depends_on:
+            return False  # new, or the page now shows other records (new neighbours, say)
+        return recorded[1].isdisjoint(self.changed) and (output_dir / output_file).is_file()
+
+    def record(self, output_file: str, depends_on: frozenset[str], templates: frozenset[str]) -> None:
+        names = depends_on | {f"template:{name}" for name in templates}
+        # Many files share one set: keeping one object per set keeps the state small in memory and on disk.
+        self.files[output_file] = (self._shared.setdefault(depends_on, depends_on), self._shared.setdefault(names, names))
 
     def save(self, keep: set[str]) -> None:
-        self.pages = {name: deps for name, deps in self.pages.items() if name in keep}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump((FORMAT, self.pages), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.path)
+        self.files = {name: entry for name, entry in self.files.items() if name in keep}
+        save_pickle(self.path, (FORMAT, self.files, self.fingerprints))

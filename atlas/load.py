@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from .incremental import digest
+from .incremental import digest, save_pickle
+from .parallel import map_each
 from .problems import Problem
 
 try:  # libyaml's C parser is several times faster; the pure-Python one is identical in output.
@@ -97,6 +98,9 @@ class ContentFiles:
     rubric: Document | None = None  # fit-scores.yaml, optional
 
 
+PARALLEL_PARSE_THRESHOLD = 200  # files to parse before a process pool pays for itself
+
+
 class ParseCache:
     """Parsed data of unchanged files, kept between builds (parsing YAML is the slow part of loading)."""
 
@@ -125,22 +129,39 @@ class ParseCache:
     def put(self, path: Path, stat: os.stat_result, digest: str, data: Any) -> None:
         self.used[str(path)] = (self._key(stat), digest, data)
 
-    def save(self) -> None:
-        if self.path is None or self.used == self.entries:
+    def parse_missing(self, paths: list[Path]) -> None:
+        """Parse the files this cache lacks on every core, before the one-by-one load finds them here.
+
+        Building Python objects from YAML is Python code even with libyaml, and the slowest
+        part of a cold load. A file the fast path cannot take is left to the careful path.
+        """
+        missing = []
+        for path in paths:
+            entry = self.entries.get(str(path))
+            try:
+                if entry is None or entry[0] != self._key(path.stat()):
+                    missing.append(path)
+            except OSError:
+                continue
+        if len(missing) < PARALLEL_PARSE_THRESHOLD:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.path)
+        for path, parsed in zip(missing, map_each(_parse_fast, missing)):
+            if parsed is not None:
+                self.entries[str(path)] = parsed
+
+    def save(self) -> None:
+        """Keep the entries this run used (a deleted file's entry goes), on disk and for the next run."""
+        if self.path is not None and self.used != self.entries:
+            save_pickle(self.path, self.used)
+        self.entries, self.used = self.used, {}
 
 
 def load_content(content_dir: Path, root: Path | None = None,
-                 cache_file: Path | None = None) -> tuple[ContentFiles, list[Problem]]:
+                 cache: ParseCache | None = None) -> tuple[ContentFiles, list[Problem]]:
     """Load `site.yaml`, `providers/*.yaml` and `models/*.yaml`; never raises for bad content."""
     root = root or content_dir.parent
     problems: list[Problem] = []
-    cache = ParseCache(cache_file)
+    cache = cache or ParseCache(None)
     load_document = functools.partial(_load_document, cache=cache)
 
     def load_folder(name: str) -> dict[str, Document]:
@@ -148,7 +169,9 @@ def load_content(content_dir: Path, root: Path | None = None,
         folder = content_dir / name
         if not folder.is_dir():
             return documents
-        for path in sorted(folder.iterdir()):
+        paths = sorted(folder.iterdir())
+        cache.parse_missing([path for path in paths if path.suffix == ".yaml" and not path.name.startswith(".")])
+        for path in paths:
             if path.suffix == ".yml":
                 problems.append(Problem(_display(path, root), None, None,
                                         "content files must end in .yaml", f"rename it to {path.stem}.yaml"))
@@ -233,6 +256,22 @@ def _load_document(path: Path, display: str, problems: list[Problem], cache: Par
     if builder.failed:
         return None
     return document
+
+
+def _parse_fast(path: Path) -> tuple[tuple, str, Any] | None:
+    """(cache key, digest, data) of a file libyaml's fast path takes whole; None for anything else."""
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            return None
+        raw = path.read_bytes()
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except (OSError, UnicodeDecodeError, _Unusual, yaml.YAMLError):
+        return None
+    if data is None:
+        return None  # empty, or comments only: the careful path says so
+    return ParseCache._key(stat), digest(raw), data
 
 
 def _syntax_problem(display: str, error: yaml.MarkedYAMLError, text: str) -> Problem:

@@ -1,16 +1,20 @@
-"""Render pages on every core: forked workers inherit the renderer, so nothing is pickled but results.
+"""Work on every core: forked workers inherit the renderer (or whatever a job needs), so nothing is pickled but results.
 
-Worth it only for larger sites: below PARALLEL_THRESHOLD pages, forking costs
-more than it saves (see bench/ for the measurements).
+Results stream back in order, a chunk at a time, so the parent writes pages while the
+workers render the next ones and the site is never held in memory whole. Writing stays
+in the parent: files created by two processes at once in one folder contend for it in
+the kernel, which measured slower than one writer. Worth it only for larger sites:
+below PARALLEL_THRESHOLD pages, forking costs more than it saves (see bench/).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 PARALLEL_THRESHOLD = 400
+CHUNK = 40  # pages per message from a worker: small enough to stream, large enough to batch
 
 # What forked workers render. Set just before the pool forks and cleared right
 # after, so a worker reads the parent's objects without pickling them.
@@ -18,23 +22,23 @@ _jobs: Sequence | None = None
 _render: Callable | None = None
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+def _render_chunk(bounds: tuple[int, int]) -> list:
     start, end = bounds
     return [_render(job) for job in _jobs[start:end]]
 
 
-def render_all(jobs: Sequence, render: Callable, workers: int | None = None) -> list[tuple[str, bytes]]:
-    """`render(job) -> (output path, bytes)` for every job, in order."""
+def map_each(render: Callable, jobs: Sequence, workers: int | None = None) -> Iterator:
+    """`render(job)` for every job, yielded in job order as the results come in."""
     workers = workers or len(os.sched_getaffinity(0))
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return [render(job) for job in jobs]
+        yield from map(render, jobs)
+        return
     global _jobs, _render
     _jobs, _render = jobs, render
     try:
-        size = max(1, len(jobs) // (workers * 8))
-        chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        chunks = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_render_chunk, chunks)
+            for chunk in pool.imap(_render_chunk, chunks):
+                yield from chunk
     finally:
         _jobs, _render = None, None
-    return [item for chunk in results for item in chunk]

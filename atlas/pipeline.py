@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from .catalog import Catalog, build_catalog
 from .data_outputs import render_data
 from .history import read_history
-from .incremental import CACHE_FOLDER, BuildState, Fingerprints, digest, fingerprint_files
-from .load import load_content
-from .parallel import render_all
+from .incremental import CACHE_FOLDER, BuildState, Fingerprints, digest, fingerprint_files, save_pickle
+from .load import ParseCache, load_content
+from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import build_routes
+from .routes import Route, build_routes
+from .search_index import DOCUMENT_TEMPLATE as SEARCH_DOCUMENT
+from .search_index import ENTRY_FILE as SEARCH_ENTRY
 from .search_index import OUTPUT_FOLDER as SEARCH_FOLDER
-from .search_index import search_index
-from .validate import validate_content
-from .write import WriteStats, check_output_folder, write_site
+from .search_index import SEARCHABLE_KINDS, search_index
+from .validate import Memo, validate_content
+from .write import SiteWriter, WriteStats, check_output_folder
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ class Project:
             cache_dir=(cache_dir or root / CACHE_FOLDER).resolve(),
         )
 
+    def parse_cache(self) -> ParseCache:
+        return ParseCache(self.cache_dir / f"parsed-{digest(str(self.content_dir).encode())}.pickle")
+
+    def search_cache_file(self) -> Path:
+        return self.cache_dir / f"search-{digest(str(self.output_dir).encode())}.pickle"
+
 
 @dataclass
 class Timings:
@@ -75,18 +85,18 @@ class BuildReport:
     timings: Timings
 
 
-def load_catalog(project: Project, timings: Timings | None = None,
-                 fingerprints: Fingerprints | None = None) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(project: Project, timings: Timings | None = None, fingerprints: Fingerprints | None = None,
+                 parsed: ParseCache | None = None, validated: Memo | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Stages 1–3; returns every content problem found, or the catalog when there are none.
 
     With `fingerprints`, also records a fingerprint of every content file and of the history.
+    `parsed` and `validated` carry parsed files and validated records from build to build.
     """
     timings = timings or Timings()
     with timings.stage("load"):
-        files, problems = load_content(project.content_dir, project.root,
-                                       project.cache_dir / f"parsed-{digest(str(project.content_dir).encode())}.pickle")
+        files, problems = load_content(project.content_dir, project.root, parsed or project.parse_cache())
     with timings.stage("validate"):
-        content, validation_problems = validate_content(files)
+        content, validation_problems = validate_content(files, validated)
     problems += validation_problems
     if problems or content is None:
         return None, problems
@@ -103,59 +113,110 @@ def load_catalog(project: Project, timings: Timings | None = None,
 
 @dataclass
 class RenderResult:
-    files: dict[str, bytes]  # rendered now
-    kept: set[str]  # unchanged since the last build: left as they are in the output folder
-    pages: int  # pages in the site, rendered or kept
-    rendered: int = 0  # pages rendered by this build
+    outputs: set[str] = field(default_factory=set)  # every file of the site
+    written: set[str] = field(default_factory=set)  # the files this build wrote: the others were current
+    pages: int = 0  # pages in the site, rendered or kept
+    rendered_paths: set[str] = field(default_factory=set)  # pages rendered by this build
+    documents: dict[str, bytes] = field(default_factory=dict)  # search documents of the pages rendered
+
+    @property
+    def rendered(self) -> int:
+        return len(self.rendered_paths)
+
+    def add(self, path: str, written: bool) -> None:
+        self.outputs.add(path)
+        if written:
+            self.written.add(path)
 
 
-def render_site(project: Project, catalog: Catalog, timings: Timings, base_url: str | None = None,
-                state: BuildState | None = None, fingerprints: Fingerprints | None = None) -> RenderResult:
-    """Stages 4–5: every output file of the site, in memory; with a build state, only the stale ones."""
+def render_site(project: Project, catalog: Catalog, timings: Timings, writer: SiteWriter,
+                base_url: str | None = None, state: BuildState | None = None,
+                fingerprints: Fingerprints | None = None, search: SearchCache | None = None) -> RenderResult:
+    """Stages 4–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
+
+    Pages go to the writer as they come from the render workers, so the site is never
+    held in memory whole.
+    """
     site = catalog.site
     urls = SiteUrls(base_url or site.base_url, site.default_locale)
     assets = _static_files(project.static_dir)
     versions = {name: asset_version(data) for name, data in assets.items()}
     now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions)}
+    if state is not None:
+        state.compare(now)
+    result = RenderResult()
+    for name, data in assets.items():
+        result.add(f"static/{name}", writer.put(f"static/{name}", data))
     with timings.stage("routes"):
         routes = build_routes(catalog)
-    result = RenderResult({f"static/{name}": data for name, data in assets.items()}, set(), 0)
+    renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir)
     with timings.stage("render"):
-        renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir)
-        jobs = []
-        for route in routes:
-            for locale in (site.locales if route.is_page else ()):
-                path = urls.prefix(locale) + route.output_file
-                depends = route.depends_on | {"code", "static", "base_url", f"locale:{locale}"}
-                if state is not None and state.is_current(path, depends, now, project.output_dir):
-                    result.kept.add(path)
-                else:
-                    jobs.append((route, locale, path, depends))
-        result.pages, result.rendered = len(jobs) + len(result.kept), len(jobs)
-        if jobs:
-            renderer.compile_all()
-
-        def render_page(job) -> tuple[str, bytes, frozenset[str]]:
-            route, locale, path, _ = job
-            html, templates = renderer.render_recording(route, locale)
-            return path, html.encode("utf-8"), templates
-
-        for (_, _, _, depends), (path, data, templates) in zip(jobs, render_all(jobs, render_page)):
-            result.files[path] = data
-            if state is not None:
-                state.record(path, depends, templates, now)
-        listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
-        for route in routes:
-            if route.is_page:
-                continue
-            depends = route.depends_on | {"code", "base_url"}
-            if state is not None and state.is_current(route.output_file, depends, now, project.output_dir):
-                result.kept.add(route.output_file)
-                continue
-            result.files[route.output_file] = render_data(route, catalog, urls, listed).encode("utf-8")
-            if state is not None:
-                state.record(route.output_file, depends, frozenset(), now)
+        _render_all(routes, renderer, writer, result, project.output_dir, state)
+    with timings.stage("search index"):
+        _index_for_search(routes, renderer, writer, result, project.output_dir,
+                          search or SearchCache(), now[f"template:{SEARCH_DOCUMENT}"])
     return result
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to render: a page in one locale, or a data output (locale None)."""
+
+    route: Route
+    locale: str | None
+    path: str
+    depends: frozenset[str]
+
+    @property
+    def searchable(self) -> bool:
+        return self.locale is not None and self.route.kind in SEARCHABLE_KINDS
+
+
+def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
+                output_dir: Path, state: BuildState | None) -> None:
+    """Every stale page and data output, rendered on every core and written by this process as they come."""
+    jobs, kept = [], 0
+    for job in _jobs(routes, renderer):
+        if state is not None and state.is_current(job.path, job.depends, output_dir):
+            result.outputs.add(job.path)
+            kept += job.locale is not None
+        else:
+            jobs.append(job)
+    result.pages = kept + sum(job.locale is not None for job in jobs)
+    if jobs:
+        renderer.compile_all()
+    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+
+    def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None]:
+        if job.locale is None:
+            return render_data(job.route, renderer.catalog, renderer.urls, listed).encode("utf-8"), frozenset(), None
+        html, templates = renderer.render_recording(job.route, job.locale)
+        document = _search_document(renderer, job.route, job.locale) if job.searchable else None
+        return html.encode("utf-8"), templates, document
+
+    for job, (data, templates, document) in zip(jobs, map_each(render, jobs)):
+        result.add(job.path, writer.put(job.path, data))
+        if job.locale is not None:
+            result.rendered_paths.add(job.path)
+        if document is not None:
+            result.documents[job.path] = document
+        if state is not None:
+            state.record(job.path, job.depends, templates)
+
+
+def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
+    """Data outputs first: the sitemap and the API index are the longest single jobs."""
+    for route in routes:
+        if not route.is_page:
+            yield Job(route, None, route.output_file, route.depends_on | {"code", "base_url"})
+    for route in routes:
+        for locale in (renderer.catalog.site.locales if route.is_page else ()):
+            yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file,
+                      route.depends_on | {"code", "static", "base_url", f"locale:{locale}"})
+
+
+def _search_document(renderer: Renderer, route: Route, locale: str) -> bytes:
+    return renderer.render(replace(route, template=SEARCH_DOCUMENT), locale).encode("utf-8")
 
 
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:
@@ -172,40 +233,112 @@ def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, s
     return found
 
 
-def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
-    """The whole build; raises ContentError with every problem, before touching the output.
+class SiteBuilder:
+    """Builds one project, as often as asked, reusing what the last build left.
 
-    `preview=True` is the dev server's build: it keeps the last search index instead of
-    indexing again (Pagefind re-reads every page, which takes seconds) and replaces
-    changed files in place instead of swapping in a whole new tree.
+    Between builds of one builder (the dev server's, the benchmark's rebuild) the parsed
+    files, validated records, build state and search documents stay in memory; a new
+    builder (each `build.py build`) reads them from the cache folder. Either way a
+    build's output is the same as a clean build's (tests/test_incremental.py).
     """
-    check_output_folder(project.output_dir, project.root)
-    timings = Timings()
-    fingerprints: Fingerprints = {}
-    catalog, problems = load_catalog(project, timings, fingerprints)
-    if catalog is None:
-        raise ContentError(problems)
-    state = BuildState.load(project.cache_dir, project.output_dir)
-    result = render_site(project, catalog, timings, base_url, state, fingerprints)
-    with timings.stage("search index"):
-        _index_for_search(result, project.output_dir, refresh=not preview)
-    with timings.stage("write"):
-        stats = write_site(result.files, project.output_dir, keep=result.kept, atomic=not preview)
-    state.save(keep=set(result.files) | result.kept)
-    return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def __init__(self, project: Project, base_url: str | None = None, preview: bool = False):
+        self.project = project
+        self.base_url = base_url
+        self.preview = preview  # the dev server's build: changed files are replaced in place, no tree swap
+        self.parsed = project.parse_cache()
+        self.validated: Memo = {}
+        self.state: BuildState | None = None
+        self.search: SearchCache | None = None
+        self.outputs: set[str] | None = None  # the files the last build left, when this builder made it
+
+    def build(self) -> BuildReport:
+        """The whole build; raises ContentError with every problem, before touching the output."""
+        project = self.project
+        check_output_folder(project.output_dir, project.root)
+        timings = Timings()
+        fingerprints: Fingerprints = {}
+        catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated)
+        if catalog is None:
+            raise ContentError(problems)
+        self._forget_unused_records(fingerprints)
+        state = self.state or BuildState.load(project.cache_dir, project.output_dir)
+        search = self.search or SearchCache.load(project.search_cache_file())
+        writer = SiteWriter(project.output_dir, atomic=not self.preview)
+        previous = self.outputs
+        self.state = self.search = self.outputs = None  # until this build succeeds, what is on disk counts
+        try:
+            result = render_site(project, catalog, timings, writer, self.base_url, state, fingerprints, search)
+            with timings.stage("write"):
+                stats = writer.finish(result.outputs, result.written, previous)
+        except BaseException:
+            writer.abort()
+            raise
+        state.save(keep=result.outputs)
+        search.save(project.search_cache_file())
+        self.state, self.search, self.outputs = state, search, result.outputs
+        return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def _forget_unused_records(self, fingerprints: Fingerprints) -> None:
+        current = set(fingerprints.values())
+        self.validated = {key: record for key, record in self.validated.items() if key[1] in current}
 
 
-def _index_for_search(result: RenderResult, output_dir: Path, refresh: bool = True) -> None:
-    """Re-index when a page changed (Pagefind indexes whole sites); otherwise keep the index."""
-    if not refresh or not any(path.endswith(".html") for path in result.files):
-        index = output_dir / SEARCH_FOLDER
-        if index.is_dir():
-            result.kept.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
-        if index.is_dir() or not refresh:
-            return
-    every_page = dict(result.files)
-    every_page.update({path: (output_dir / path).read_bytes() for path in result.kept if path.endswith(".html")})
-    result.files.update(search_index(every_page))
+def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
+    """One build with a new builder: what `build.py build` runs."""
+    return SiteBuilder(project, base_url, preview).build()
+
+
+@dataclass
+class SearchCache:
+    """The last build's search documents, the template they came from, and the digest its index was built from."""
+
+    key: str = ""
+    template: str = ""  # the fingerprint of search/record.html
+    documents: dict[str, bytes] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def load(cls, path: Path) -> "SearchCache":
+        try:
+            with path.open("rb") as handle:
+                key, template, documents = pickle.load(handle)
+            return cls(key, template, documents)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        if self.changed:
+            save_pickle(path, (self.key, self.template, self.documents))
+            self.changed = False
+
+
+def _index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
+                      output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
+    """Index again only when a search document changed; otherwise keep the index in place.
+
+    The render workers make the documents of the pages they render. A page's document shows
+    a subset of what the page shows, so a page that was current has the document it had
+    (unless the document's template changed).
+    """
+    documents = {}
+    for route in routes:
+        if route.kind not in SEARCHABLE_KINDS:
+            continue
+        for locale in renderer.catalog.site.locales:
+            path = renderer.urls.prefix(locale) + route.output_file
+            known = result.documents.get(path)
+            if known is None and cache.template == template_fingerprint:
+                known = cache.documents.get(path)  # the page was current, so its document is too
+            documents[path] = known if known is not None else _search_document(renderer, route, locale)
+    key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in sorted(documents.items())))
+    index = output_dir / SEARCH_FOLDER
+    if key == cache.key and (index / SEARCH_ENTRY).is_file():
+        result.outputs.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
+        return
+    for path, data in search_index(documents).items():
+        result.add(path, writer.put(path, data))
+    cache.key, cache.template, cache.documents, cache.changed = key, template_fingerprint, documents, True
 
 
 def _static_files(static_dir: Path) -> dict[str, bytes]:

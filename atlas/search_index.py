@@ -1,25 +1,31 @@
-"""Stage 5b, search index: Pagefind over the rendered pages, into the site's file dict.
+"""Stage 5b, search index: Pagefind over one short document per searchable page.
 
-Pagefind (the `pagefind[bin]` package ships its binary) indexes the pages that mark their
-content with `data-pagefind-body`, one index per `<html lang>`, so a Spanish page searches
-the Spanish pages only. It runs on a temporary copy of those pages and its output is added to
-the in-memory site before `write_site`, so the atomic swap and "an unchanged build writes
-nothing" hold for the index too. Pagefind names its files by content hash and writes the same
-bytes for the same pages, except the language order in `pagefind-entry.json` (a Rust hash map:
-it changes from run to run, and no option fixes it), which is rewritten with sorted keys here,
-so two builds are byte-identical.
+Pagefind (the `pagefind[bin]` package ships its binary) builds one index per `<html lang>`,
+so a Spanish page searches the Spanish pages only. It does not read the rendered pages:
+each model, provider and capability page gets a search document (`search/record.html`:
+name, maker, tagline, description, capabilities) at the page's own path, so a result links
+to the page. Indexing whole pages cost seconds per thousand pages and gigabytes at tens of
+thousands, mostly spent parsing markup that search never shows.
+
+The index is built in a temporary folder and handed back as bytes, so the atomic swap and
+"an unchanged build writes nothing" hold for it too. Pagefind names its files by content
+hash and writes the same bytes for the same documents, except the language order in
+`pagefind-entry.json` (a Rust hash map: it changes from run to run, and no option fixes
+it), which is rewritten with sorted keys here, so two builds are byte-identical.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 OUTPUT_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
-INDEXED_MARK = b"data-pagefind-body"
+SEARCHABLE_KINDS = ("model", "provider", "capability")  # the pages that get a search document
+DOCUMENT_TEMPLATE = "search/record.html"
 # Pagefind also writes its ready-made interfaces; the site renders results itself (static/js/search.js)
 # from the JS API (pagefind.js, its worker and the WebAssembly), so these are left out.
 UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -40,14 +46,13 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def search_index(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's bundle for the pages in `files` (path -> bytes), as `pagefind/...` -> bytes."""
-    pages = {path: data for path, data in files.items() if path.endswith(".html") and INDEXED_MARK in data}
-    if not pages:
+def search_index(documents: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's bundle for the search documents (page path -> bytes), as `pagefind/...` -> bytes."""
+    if not documents:
         return {}
-    with tempfile.TemporaryDirectory(prefix="atlas-pagefind-") as temp:
+    with tempfile.TemporaryDirectory(prefix="atlas-pagefind-", dir=_scratch_folder()) as temp:
         site, out = Path(temp) / "site", Path(temp) / "bundle"
-        for path, data in pages.items():
+        for path, data in documents.items():
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -65,6 +70,13 @@ def search_index(files: dict[str, bytes]) -> dict[str, bytes]:
     if entry in bundle:
         bundle[entry] = _canonical_json(bundle[entry])
     return bundle
+
+
+def _scratch_folder() -> str | None:
+    """Memory-backed scratch space where the system has it: Pagefind's input and output are
+    thousands of small files read once, and creating files on a disk costs far more."""
+    shared_memory = Path("/dev/shm")
+    return str(shared_memory) if shared_memory.is_dir() and os.access(shared_memory, os.W_OK) else None
 
 
 def _canonical_json(data: bytes) -> bytes:

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import unquote
 
-from .pipeline import Project, build
+from .pipeline import Project, SiteBuilder
 from .problems import ContentError, Problem, format_problems
 
 mimetypes.add_type("application/manifest+json", ".webmanifest")
@@ -72,10 +72,10 @@ class DevSite:
         return body.replace(b"</body>", overlay + b"</body>", 1) if b"</body>" in body else body + overlay
 
 
-def rebuild(project: Project, site: DevSite, base_url: str) -> bool:
+def rebuild(builder: SiteBuilder, site: DevSite) -> bool:
     """One rebuild for the watcher; a content error keeps the last good site in place."""
     try:
-        report = build(project, base_url=base_url, preview=True)
+        report = builder.build()
     except ContentError as error:
         site.problems = error.problems
         print(format_problems(error.problems), file=sys.stderr)
@@ -92,12 +92,13 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
 
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     site = DevSite(project.output_dir)
-    if not rebuild(project, site, base_url) and not project.output_dir.is_dir():
+    builder = SiteBuilder(project, base_url, preview=True)  # one for the session: rebuilds reuse what it keeps
+    if not rebuild(builder, site) and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
     server = Server(app=site)
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
-        server.watch(str(folder), lambda: rebuild(project, site, base_url), delay=0.1)
+        server.watch(str(folder), lambda: rebuild(builder, site), delay=0.1)
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
     server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
     return 0

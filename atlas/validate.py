@@ -7,9 +7,10 @@ fix. Validation never stops at the first problem: an editor sees them all at onc
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,12 +32,19 @@ class ValidContent:
     rubric: FitRubric | None = None
 
 
-def validate_content(files: ContentFiles) -> tuple[ValidContent | None, list[Problem]]:
+Memo = dict[tuple[type, str], BaseModel]
+
+
+def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[ValidContent | None, list[Problem]]:
+    """Every problem of every file; `memo` (kept by a long-running builder) holds records already
+    validated, by schema and file digest, so a rebuild validates only the files that changed.
+    The rules across records always run on the whole catalog."""
     problems: list[Problem] = []
-    site = _typed(SiteConfig, files.site, problems) if files.site else None
-    providers = _typed_all(ProviderRecord, files.providers, "provider", problems)
-    models = _typed_all(ModelRecord, files.models, "model", problems)
-    rubric = _typed(FitRubric, files.rubric, problems) if files.rubric else None
+    typed = functools.partial(_typed, memo=memo if memo is not None else {})
+    site = typed(SiteConfig, files.site, problems) if files.site else None
+    providers = _typed_all(typed, ProviderRecord, files.providers, "provider", problems)
+    models = _typed_all(typed, ModelRecord, files.models, "model", problems)
+    rubric = typed(FitRubric, files.rubric, problems) if files.rubric else None
     if site is not None:
         problems += _site_rules(site, files.site)
     problems += _model_rules(models, providers, files.models, site)
@@ -47,7 +55,7 @@ def validate_content(files: ContentFiles) -> tuple[ValidContent | None, list[Pro
     return ValidContent(site, providers, models, documents, rubric), problems
 
 
-def _typed_all(schema: type[BaseModel], documents: dict[str, Document], kind: str,
+def _typed_all(typed: Callable, schema: type[BaseModel], documents: dict[str, Document], kind: str,
                problems: list[Problem]) -> dict[str, Any]:
     records = {}
     for record_id, document in documents.items():
@@ -57,7 +65,7 @@ def _typed_all(schema: type[BaseModel], documents: dict[str, Document], kind: st
                                     "a file name is the id: lowercase letters, digits, '-' and '.', "
                                     "like 'gpt-4.1-mini.yaml'"))
             continue
-        record = _typed(schema, document, problems)
+        record = typed(schema, document, problems)
         if record is not None:
             records[record_id] = record
     return records
@@ -67,16 +75,22 @@ def _is_slug(value: str) -> bool:
     return bool(re.match(SLUG_PATTERN, value)) and len(value) <= 80
 
 
-def _typed(schema: type[BaseModel], document: Document, problems: list[Problem]):
+def _typed(schema: type[BaseModel], document: Document, problems: list[Problem], memo: Memo):
+    key = (schema, document.digest)
+    if document.digest and key in memo:
+        return memo[key]  # records are frozen: one object can serve every build
     if not isinstance(document.data, dict):
         problems.append(Problem(document.display, 1, None, "a record must be a mapping of keys to values",
                                 "start the file with 'name: ...' style keys"))
         return None
     try:
-        return schema.model_validate(document.data)
+        record = schema.model_validate(document.data)
     except ValidationError as error:
         problems.extend(_schema_problems(schema, document, error))
         return None
+    if document.digest:
+        memo[key] = record
+    return record
 
 
 def _schema_problems(schema: type[BaseModel], document: Document, error: ValidationError) -> Iterator[Problem]:

@@ -1,9 +1,11 @@
 """Stage 6, write: swap a complete new site into place, touching only changed files.
 
-The new tree is assembled beside the output folder: unchanged files are hard
-links to the current ones (same bytes, same inode, same mtime), changed files are
-written fresh. Only when the whole tree is ready does a rename put it in place,
-so a failed or killed build leaves the previous site exactly as it was.
+Pages are handed to a `SiteWriter` as they are rendered, so a large site is never held
+in memory. A changed file is written into a staging tree
+beside the output folder; an unchanged one is left alone and, at the end, hard-linked
+into that tree (same bytes, same inode, same mtime). Only when the whole tree is ready
+does a rename put it in place, so a failed or killed build leaves the previous site
+exactly as it was, and a build that changed nothing touches nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".model-atlas-output"
+MARKER_TEXT = b"Written by Model Atlas; the whole folder is replaced on each build.\n"
 
 
 class OutputFolderError(Exception):
@@ -41,50 +44,72 @@ def check_output_folder(out_dir: Path, project_root: Path) -> None:
             f"(no {MARKER} file). Empty it or choose another --out folder.")
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, keep: set[str] = frozenset(),
-               atomic: bool = True) -> WriteStats:
-    """Make `out_dir` hold exactly `files` (relative path -> bytes) plus the `keep` files it already has.
+class SiteWriter:
+    """One build's output, handed over a file at a time.
 
     `atomic=False` (the dev server) replaces changed files one by one in place: each
     file is still whole at every moment, but a killed build may leave a mix of old
     and new pages, which a preview can afford and a deployed site cannot.
     """
-    files = {**files, MARKER: b"Written by Model Atlas; the whole folder is replaced on each build.\n"}
-    _recover_interrupted_swap(out_dir)
-    keep = set(keep) - files.keys()
-    changed = {relative for relative, data in files.items() if not _same_bytes(out_dir / relative, data)}
-    stale = _existing_files(out_dir) - files.keys() - keep
-    removed = len(stale)
-    unchanged = len(files) - len(changed) + len(keep)
-    if not changed and not removed:
-        return WriteStats(0, unchanged, 0)  # nothing to do: the site in place is already this one
-    if not atomic and out_dir.is_dir():
-        _update_in_place(out_dir, files, changed, stale)
-        return WriteStats(len(changed), unchanged, removed)
-    staging = out_dir.with_name(f".{out_dir.name}.new")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    linked = keep | (files.keys() - changed)
-    for folder in sorted({os.path.dirname(relative) for relative in linked | changed} - {""}):
-        (staging / folder).mkdir(parents=True, exist_ok=True)
-    for relative in linked:
-        os.link(out_dir / relative, staging / relative)
-    for relative in sorted(changed):
-        (staging / relative).write_bytes(files[relative])
-    _swap(staging, out_dir)
-    return WriteStats(len(changed), unchanged, removed)
 
+    def __init__(self, out_dir: Path, atomic: bool = True):
+        _recover_interrupted_swap(out_dir)
+        self.out_dir = out_dir
+        self.atomic = atomic or not out_dir.is_dir()
+        self.staging = out_dir.with_name(f".{out_dir.name}.new")
+        self.folders: set[Path] = set()  # made already: most pages have a folder of their own, asked once
+        if self.atomic and self.staging.exists():
+            shutil.rmtree(self.staging)  # left by a build that was killed: never swapped in
 
-def _update_in_place(out_dir: Path, files: dict[str, bytes], changed: set[str], stale: set[str]) -> None:
-    for relative in sorted(changed):
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(files[relative])
-        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
-    for relative in stale:
-        (out_dir / relative).unlink(missing_ok=True)
+    def put(self, relative: str, data: bytes) -> bool:
+        """Write one file if its bytes differ from the site's; True when it was written."""
+        if _same_bytes(self.out_dir / relative, data):
+            return False
+        target = (self.staging if self.atomic else self.out_dir) / relative
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        if self.atomic:
+            target.write_bytes(data)
+        else:
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)  # readers see the old file or the new one, never half of one
+        return True
+
+    def finish(self, outputs: set[str], written: set[str], previous: set[str] | None = None) -> WriteStats:
+        """Make the site hold exactly `outputs`: the `written` ones are new, the others are as they are.
+
+        `previous`, the files the last build left (when the caller knows them), spares an in-place
+        build from listing the whole folder; an atomic build lists it anyway, as its new tree
+        holds only `outputs`.
+        """
+        outputs = outputs | {MARKER}
+        if MARKER not in written and self.put(MARKER, MARKER_TEXT):
+            written = written | {MARKER}
+        known = previous is not None and not self.atomic
+        stale = (previous - outputs) if known else (_existing_files(self.out_dir) - outputs)
+        unchanged = outputs - written
+        stats = WriteStats(len(written), len(unchanged), len(stale))
+        if not self.atomic:
+            for relative in stale:
+                (self.out_dir / relative).unlink(missing_ok=True)
+            return stats
+        if not written and not stale:
+            self.abort()
+            return stats  # nothing to do: the site in place is already this one
+        self.staging.mkdir(parents=True, exist_ok=True)
+        for folder in sorted({os.path.dirname(relative) for relative in unchanged} - {""}):
+            (self.staging / folder).mkdir(parents=True, exist_ok=True)
+        for relative in unchanged:
+            os.link(self.out_dir / relative, self.staging / relative)
+        _swap(self.staging, self.out_dir)
+        return stats
+
+    def abort(self) -> None:
+        """Forget this build's files; the site in place stays as it was."""
+        if self.atomic and self.staging.exists():
+            shutil.rmtree(self.staging)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -99,11 +124,12 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 def _existing_files(folder: Path) -> set[str]:
     if not folder.is_dir():
         return set()
-    return {
-        (Path(directory) / name).relative_to(folder).as_posix()
-        for directory, _, names in os.walk(folder)
-        for name in names
-    }
+    found = set()
+    for directory, _, names in os.walk(folder):
+        prefix = os.path.relpath(directory, folder)
+        prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

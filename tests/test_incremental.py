@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.pipeline import build
+from atlas.pipeline import SiteBuilder, build
 from conftest import ROOT, fixture_project
 
 
@@ -96,7 +96,7 @@ def test_deleting_the_cache_only_costs_a_full_build(workspace):
     assert tree(incremental.output_dir) == before
 
 
-def test_preview_build_writes_in_place_and_matches_a_clean_build_but_for_search(workspace):
+def test_preview_build_writes_in_place_and_matches_a_clean_build(workspace):
     tmp_path, content, templates, locales, incremental = workspace
     folder = incremental.output_dir
     inode = (folder / "index.html").stat().st_ino
@@ -104,8 +104,50 @@ def test_preview_build_writes_in_place_and_matches_a_clean_build_but_for_search(
     report = build(incremental, preview=True)
     assert report.stats.written > 0
     assert folder.exists() and not folder.with_name(f".{folder.name}.new").exists()
-    clean = clean_build(tmp_path, content, templates, locales, "preview")
-    after = tree(folder)
-    without_search = lambda files: {k: v for k, v in files.items() if not k.startswith("pagefind/")}  # noqa: E731
-    assert without_search(after) == without_search(clean)
+    assert tree(folder) == clean_build(tmp_path, content, templates, locales, "preview")
     assert (folder / "index.html").stat().st_ino != inode  # replaced, not rewritten through the old inode
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["in place", "atomic"])
+def test_one_builder_through_every_edit_matches_clean_builds(workspace, preview):
+    """The dev server keeps one builder (parsed files, records, state in memory) for a whole session."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=preview)
+    assert builder.build().stats.written == 0
+    for edit in EDITS:
+        EDITS[edit](content, templates, locales)
+        builder.build()
+        assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales,
+                                                           f"session-{edit.replace(' ', '-')}")
+
+
+def test_a_failed_build_does_not_confuse_the_next_one(workspace):
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    record = content / "models" / "alpha-mini.yaml"
+    good = record.read_text(encoding="utf-8")
+    EDITS["record"](content, templates, locales)
+    EDITS["config"](content, templates, locales)
+    broken_template = templates / "partials" / "model" / "sources.html"
+    original_template = broken_template.read_text(encoding="utf-8")
+    broken_template.write_text("{% if %}", encoding="utf-8")  # the render fails after the load succeeded
+    with pytest.raises(Exception):
+        builder.build()
+    broken_template.write_text(original_template, encoding="utf-8")
+    record.write_text(good, encoding="utf-8")  # back to what the last good build saw, but the config changed
+    builder.build()
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "after-failure")
+
+
+def test_the_search_index_is_rebuilt_only_when_a_search_document_changes(workspace):
+    tmp_path, content, templates, locales, incremental = workspace
+    index = incremental.output_dir / "pagefind"
+    before = tree(index)
+    EDITS["record"](content, templates, locales)  # a price: not in any search document
+    build(incremental)
+    assert tree(index) == before
+    replace_in(content / "models" / "alpha-pro.yaml", "name: Alpha Pro", "name: Alpha Prime")
+    build(incremental)
+    assert tree(index) != before
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "search")

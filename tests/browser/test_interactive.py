@@ -38,7 +38,7 @@ def query(page) -> dict[str, list[str]]:
 
 # -- site search -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("prefix, status_word", [("", "match"), ("es/", "coinciden")])
+@pytest.mark.parametrize("prefix, status_word", [("", "match"), ("es/", "coincid")])  # one page or several
 def test_search_finds_a_model_in_the_readers_language(page, fixture_url, prefix, status_word):
     errors = watch_errors(page)
     page.goto(fixture_url + prefix, wait_until="load")
