@@ -9,7 +9,7 @@ from .catalog import Catalog, ModelEntry
 from .formatting import Formatter
 from .routes import Route, model_path
 from .schema import FitRubric, ModelRecord, ProviderRecord, SiteConfig
-from .sitemap import render_robots, render_sitemap
+from .sitemap import part_routes, render_robots, render_sitemap, render_sitemap_index
 
 # Pages load only their own stylesheet, scripts and images; nothing inline, no framing.
 # 'wasm-unsafe-eval' lets site search (Pagefind) compile its own WebAssembly; it allows no eval of JS.
@@ -28,6 +28,9 @@ def render_data(route: Route, catalog: Catalog, urls, page_routes: list[Route]) 
         "api-model": lambda: _json(model_document(route.context["model"], urls)),
         "schema": lambda: schema_text(route.context["name"]),
         "sitemap": lambda: render_sitemap(page_routes, urls, catalog),
+        "sitemap-index": lambda: render_sitemap_index(route.context["parts"], urls, catalog),
+        "sitemap-part": lambda: render_sitemap(part_routes(page_routes, route.context["part"], len(catalog.site.locales)),
+                                               urls, catalog),
         "robots": lambda: render_robots(urls),
         "manifest": lambda: _json(_manifest(catalog, urls)),
         "headers": lambda: _headers(urls),

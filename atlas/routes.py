@@ -14,6 +14,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .changelog import feed_updated
+from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
@@ -95,6 +96,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
                             {"capability": capability}, every_model))
     routes += _data_routes(catalog, every_model, everything)
+    routes += _sitemap_routes(routes, len(catalog.site.locales), everything)
     return [_with_site(route) for route in routes]
 
 
@@ -105,7 +107,6 @@ def _newest_verified(catalog: Catalog):
 def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: frozenset[str]) -> list[Route]:
     routes = [
         Route("api-index", "api/models.json", None, {}, everything, localized=False),
-        Route("sitemap", "sitemap.xml", None, {}, everything, localized=False),
         Route("robots", "robots.txt", None, {}, frozenset(), localized=False),
         Route("manifest", "manifest.webmanifest", None, {}, frozenset(), localized=False),
         Route("headers", "_headers", None, {}, frozenset(), localized=False),
@@ -117,6 +118,17 @@ def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: froz
         routes.append(Route("api-model", f"api/models/{model.id}.json", None, {"model": model},
                             frozenset(depends), localized=False))
     return routes
+
+
+def _sitemap_routes(routes: list[Route], locales: int, everything: frozenset[str]) -> list[Route]:
+    """sitemap.xml; for a large site, a sitemap index and its parts (see sitemap.py)."""
+    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    parts = sitemap_parts(len(listed), locales)
+    if parts == 1:
+        return [Route("sitemap", "sitemap.xml", None, {}, everything, localized=False)]
+    return [Route("sitemap-index", "sitemap.xml", None, {"parts": parts}, everything, localized=False)] + [
+        Route("sitemap-part", part_path(part), None, {"part": part, "parts": parts}, everything, localized=False)
+        for part in range(1, parts + 1)]
 
 
 def _with_site(route: Route) -> Route:

@@ -1,11 +1,50 @@
-"""sitemap.xml (every page in every locale, with hreflang alternates) and robots.txt."""
+"""sitemap.xml (every page in every locale, with hreflang alternates) and robots.txt.
+
+The sitemap protocol allows 50,000 URLs (and 50 MB) per file. A larger site gets
+`sitemap.xml` as a sitemap index and its URLs in `sitemaps/<n>.xml`, each well under both.
+"""
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from .catalog import Catalog
-from .routes import Route
+if TYPE_CHECKING:  # routes.py asks this module how to split the sitemap
+    from .catalog import Catalog
+    from .routes import Route
+
+URLS_PER_SITEMAP = 20_000  # with hreflang alternates an entry is ~600 bytes: 12 MB a file
+
+
+def _routes_per_part(locales: int) -> int:
+    return max(1, URLS_PER_SITEMAP // locales)  # each route is one URL per locale
+
+
+def sitemap_parts(page_routes: int, locales: int) -> int:
+    """How many sitemap files the pages need; 1 means a plain sitemap.xml."""
+    return max(1, math.ceil(page_routes / _routes_per_part(locales)))
+
+
+def part_routes(routes: list[Route], part: int, locales: int) -> list[Route]:
+    """The routes of sitemap file `part` (1-based)."""
+    size = _routes_per_part(locales)
+    return routes[(part - 1) * size: part * size]
+
+
+def part_path(part: int) -> str:
+    return f"sitemaps/{part}.xml"
+
+
+def render_sitemap_index(parts: int, urls, catalog: Catalog) -> str:
+    lastmod = max((m.record.last_verified for m in catalog.models.values()), default=None)
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for part in range(1, parts + 1):
+        lines.append(f"  <sitemap><loc>{escape(urls.origin + urls.base_path + part_path(part))}</loc>"
+                     + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</sitemap>")
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
 
 
 def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:

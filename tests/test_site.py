@@ -149,6 +149,25 @@ def test_sitemap_lists_every_page_in_both_languages(fixture_site):
     assert locs == expected
 
 
+def test_a_large_sitemap_is_split_under_a_sitemap_index(tmp_path, monkeypatch):
+    monkeypatch.setattr("atlas.sitemap.URLS_PER_SITEMAP", 9)  # the protocol's limit is 50,000; 2 locales
+    out = tmp_path / "site"
+    build(fixture_project(out))
+    index = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index
+    parts = re.findall(r"<loc>https://atlas\.example/(sitemaps/\d+\.xml)</loc>", index)
+    assert len(parts) > 1
+    locs: list[str] = []
+    for part in parts:
+        found = re.findall(r"<loc>(.*?)</loc>", (out / part).read_text(encoding="utf-8"))
+        assert 0 < len(found) <= 9
+        locs += found
+    expected = {"https://atlas.example/" + p.removesuffix("index.html")
+                for p in html_pages(out) if not p.endswith("404.html")}
+    assert sorted(locs) == sorted(expected)  # every page once
+    assert not (out / "sitemaps").exists() or len(list((out / "sitemaps").iterdir())) == len(parts)
+
+
 def test_site_works_under_a_sub_path(tmp_path):
     out = tmp_path / "site"
     build(fixture_project(out), base_url="https://example.org/atlas/")
