@@ -9,6 +9,7 @@ below PARALLEL_THRESHOLD pages, forking costs more than it saves (see bench/).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, Sequence
@@ -35,10 +36,14 @@ def map_each(render: Callable, jobs: Sequence, workers: int | None = None) -> It
         return
     global _jobs, _render
     _jobs, _render = jobs, render
+    frozen_before = gc.get_freeze_count()
     try:
         chunks = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+        gc.freeze()  # the workers' collectors then leave the inherited objects, and their pages, unwritten
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for chunk in pool.imap(_render_chunk, chunks):
                 yield from chunk
     finally:
         _jobs, _render = None, None
+        if not frozen_before:
+            gc.unfreeze()  # a caller that froze objects itself (SiteBuilder) unfreezes them
