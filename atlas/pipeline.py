@@ -255,15 +255,22 @@ class SiteBuilder:
 
     def build(self) -> BuildReport:
         """The whole build; raises ContentError with every problem, before touching the output."""
-        # What earlier builds left (the caches above) is long-lived: keeping it out of the
-        # collector's scans saves about a quarter of a rebuild (measured on 1,000 models).
+        # Loading makes long-lived objects only (records, the catalog, routes), so the cyclic
+        # collector's repeated scans of a growing heap are wasted work there: on 10,000 models
+        # they took 40 % of the catalog stage. It runs again for rendering, which makes
+        # garbage, with everything made so far (and the caches of earlier builds) frozen
+        # out of its scans.
+        collecting = gc.isenabled()
         gc.freeze()
+        gc.disable()
         try:
-            return self._build()
+            return self._build(resume_collecting=collecting)
         finally:
             gc.unfreeze()
+            if collecting:
+                gc.enable()
 
-    def _build(self) -> BuildReport:
+    def _build(self, resume_collecting: bool) -> BuildReport:
         project = self.project
         check_output_folder(project.output_dir, project.root)
         timings = Timings()
@@ -274,6 +281,9 @@ class SiteBuilder:
         self._forget_unused_records(fingerprints)
         state = self.state or BuildState.load(project.cache_dir, project.output_dir)
         search = self.search or SearchCache.load(project.search_cache_file())
+        gc.freeze()
+        if resume_collecting:
+            gc.enable()
         writer = SiteWriter(project.output_dir, atomic=not self.preview)
         previous = self.outputs
         self.state = self.search = self.outputs = None  # until this build succeeds, what is on disk counts
