@@ -7,8 +7,8 @@ are bound once, with no global "current locale" to get wrong.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
-from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,14 +16,15 @@ from babel import Locale
 from babel.core import get_global
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .calculator import calculator_data
 from .catalog import CAPABILITIES, Catalog
 from .formatting import Formatter
-from . import structured_data
+from . import structured_data, template_i18n
+from .template_env import PageEnvironment
 from .i18n import N_, load_translations
 from .messages import Label, Msg, Names, Paragraph
 from .routes import Route, capability_path, compare_path, model_path, provider_path
@@ -39,12 +40,12 @@ class SiteUrls:
     base_url: str
     default_locale: str
 
-    @property
+    @cached_property  # every link of every page starts with it
     def base_path(self) -> str:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @cached_property
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
@@ -83,8 +84,8 @@ class Renderer:
             for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
                 env.get_template(name)
 
-    def _environment(self, locale: str, translations) -> Environment:
-        env = _RecordingEnvironment(
+    def _environment(self, locale: str, translations) -> PageEnvironment:
+        env = PageEnvironment(
             loader=FileSystemLoader(self.templates_dir),
             bytecode_cache=self.bytecode_cache,
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -92,22 +93,22 @@ class Renderer:
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True,
             lstrip_blocks=True,
+            # A Renderer serves one build, and a build renders one state of the templates: no need
+            # to stat the source again on every include, import and model row.
+            auto_reload=False,
         )
         env.install_gettext_translations(translations, newstyle=True)
+        template_i18n.install(env, translations)
         fmt = Formatter(locale, self.catalog.site.default_locale)
         speaker = Speaker(fmt, translations)
         env.filters.update(money=fmt.money, number=fmt.number, compact=fmt.compact, percent=fmt.percent,
                            date=fmt.date, score_percent=fmt.score_percent, month=fmt.month, host=_host)
         env.filters.update(text=fmt.text, text_list=fmt.text_list, plain=fmt.plain, markdown=fmt.markdown,
-                           say=speaker.say)
+                           say=speaker.say, compare_cell=speaker.compare_cell)
         urls = self.urls
-        rows: dict[str, Markup] = {}
 
         def model_row(model) -> Markup:
-            template = env.get_template(MODEL_ROW)  # asked every time, so every page records the dependency
-            if model.id not in rows:
-                rows[model.id] = Markup(template.render(model=model).strip())
-            return rows[model.id]
+            return env.render_once(MODEL_ROW, model.id, {"model": model})
 
         env.globals.update(
             site=self.catalog.site,
@@ -125,8 +126,8 @@ class Renderer:
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
             model_row=model_row,
+            fragment=env.fragment,
             flag=speaker.flag,
-            compare_cell=speaker.compare_cell,
             json_ld=json_ld,
             breadcrumb_list=lambda crumbs: structured_data.breadcrumb_list(
                 crumbs, lambda path: urls.absolute(path, locale)),
@@ -169,17 +170,6 @@ class Renderer:
         )
 
 
-class _RecordingEnvironment(Environment):
-    """Notes every template a render asks for, so each page knows its template dependencies."""
-
-    loaded: set[str] | None = None
-
-    def get_template(self, name, parent=None, globals=None):
-        if self.loaded is not None and isinstance(name, str):
-            self.loaded.add(self.join_path(name, parent) if parent is not None else name)
-        return super().get_template(name, parent, globals)
-
-
 @dataclass(frozen=True)
 class FaqEntry:
     question: str
@@ -193,6 +183,7 @@ class Speaker:
 
     fmt: Formatter
     translations: Any
+    _cells: dict[tuple, Markup] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def say(self, message: Msg | Paragraph) -> str:
         if isinstance(message, Paragraph):
@@ -211,14 +202,27 @@ class Speaker:
 
     def flag(self, value: bool | None) -> Markup:
         """Yes / No / Unknown, marked up for the stylesheet; unknown is never shown as no."""
-        if value is None:
-            return Markup('<span class="flag flag--unknown">{}</span>').format(self.translations.gettext("Unknown"))
-        if value:
-            return Markup('<span class="flag flag--yes">{}</span>').format(self.translations.gettext("Yes"))
-        return Markup('<span class="flag flag--no">{}</span>').format(self.translations.gettext("No"))
+        return self._flags[None if value is None else bool(value)]
 
-    def compare_cell(self, kind: str, value) -> Markup:
-        """One value of a compare row, formatted by its kind (a Python filter: it runs on every cell)."""
+    @cached_property
+    def _flags(self) -> dict[bool | None, Markup]:
+        return {value: Markup('<span class="flag flag--{}">{}</span>').format(state, self.translations.gettext(text))
+                for value, state, text in ((None, "unknown", "Unknown"), (True, "yes", "Yes"), (False, "no", "No"))}
+
+    def compare_cell(self, value, kind: str) -> Markup:
+        """One value of a compare row, formatted by its kind (a filter, not a global: it runs on every cell).
+
+        The same prices, limits and flags fill thousands of compare pages: each is formatted
+        once (for this Speaker, so this build and locale). Values are scalars; the type is in
+        the key so that 1, 1.0 and True stay apart.
+        """
+        key = (kind, type(value), value)
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = self._compare_cell(kind, value)
+        return cell
+
+    def _compare_cell(self, kind: str, value) -> Markup:
         if value is None:
             return Markup('<span class="muted">{}</span>').format(self.translations.gettext("Unknown"))
         if kind == "flag":

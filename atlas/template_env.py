@@ -1,0 +1,141 @@
+"""The Jinja environment pages render in: it records template dependencies and renders fast.
+
+One environment serves one locale for one build, so whatever it keeps (compiled templates,
+fragments rendered once) is never older than the build.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from types import BuiltinFunctionType, FunctionType, MethodType
+from typing import Any, Hashable
+
+from jinja2 import Environment, Template, pass_eval_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+try:
+    from markupsafe import _escape_inner  # the C core of `escape`, since markupsafe 3.0
+except ImportError:  # pragma: no cover
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
+
+
+class _Globals(ChainMap):
+    """A template's globals, whose keys Jinja subtracts from a set on every `{% import %}`.
+
+    ChainMap's keys view answers that one `in` at a time, in Python; a dict's keys view
+    answers it in C.
+    """
+
+    def keys(self):
+        merged: dict = {}
+        for mapping in reversed(self.maps):
+            merged.update(mapping)
+        return merged.keys()
+
+
+class _Template(Template):
+    """A compiled template whose every `{{ value }}` is escaped by `quick_escape`."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        template = super().from_code(environment, code, globals, uptodate)
+        # Compiled templates call the `escape` of their module namespace, shared by every
+        # block and macro of the template.
+        template.root_render_func.__globals__["escape"] = quick_escape
+        return template
+
+
+class _Context(Context):
+    """Jinja's context, with a shorter road for the calls a page makes most.
+
+    A page calls a global (`_`, `url`, ...) two to three hundred times. For plain functions
+    and methods, Jinja's probe of `__call__` can find nothing, so only their own
+    `jinja_pass_arg` is looked at; what else is called (macros, callable objects, functions
+    that want the context) takes Jinja's road.
+    """
+
+    def call(__self, __obj, *args, **kwargs):  # Jinja's spelling: leaves every keyword to the callee
+        if __obj.__class__ not in _PLAIN_CALLABLES:
+            return super().call(__obj, *args, **kwargs)
+        pass_arg = getattr(__obj, "jinja_pass_arg", None)
+        if pass_arg is _EVAL_CONTEXT:
+            args = (__self.eval_ctx, *args)
+        elif pass_arg is not None:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
+_PLAIN_CALLABLES = frozenset({FunctionType, MethodType, BuiltinFunctionType})
+_EVAL_CONTEXT = pass_eval_context(lambda: None).jinja_pass_arg
+
+
+def quick_escape(value) -> Markup:
+    """markupsafe's `escape`, the same result without its costs on the two common cases.
+
+    A page writes about a thousand values: `escape` copies those that are markup already
+    and builds every result through `Markup.__new__`, in Python.
+    """
+    kind = value.__class__
+    if kind is Markup:
+        return value
+    if kind is str:
+        return _new_str(Markup, _escape_inner(value))
+    return escape(value)
+
+
+_new_str = str.__new__
+
+
+class PageEnvironment(Environment):
+    """Notes every template a render asks for, so each page knows its template dependencies."""
+
+    loaded: set[str] | None = None
+    template_class = _Template
+    context_class = _Context
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.fragments: dict[tuple[str, Hashable], tuple[Markup, frozenset[str]]] = {}
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.loaded is not None and isinstance(name, str):
+            self.loaded.add(self.join_path(name, parent) if parent is not None else name)
+        return super().get_template(name, parent, globals)
+
+    def make_globals(self, d):
+        return _Globals({} if d is None else d, self.globals)
+
+    def fragment(self, name: str, **values: Hashable) -> Markup:
+        """The templates' `fragment(name, ...)`: a partial that only its (few) values tell apart."""
+        return self.render_once(name, tuple(sorted(values.items())), values)
+
+    def render_once(self, name: str, key: Hashable, values: dict[str, Any]) -> Markup:
+        """Template `name` with `values`, rendered on the first call for `key` and then reused.
+
+        For markup that many pages repeat (a model's table row, the site header): `values`
+        and the globals must be all it depends on, and `key` must tell its values apart.
+        Each page that uses it still records every template its first render loaded.
+        """
+        found = self.fragments.get((name, key))
+        if found is None:
+            found = self.fragments[name, key] = self._render_recorded(name, values)
+        html, templates = found
+        if self.loaded is not None:
+            self.loaded |= templates
+        return html
+
+    def _render_recorded(self, name: str, values: dict[str, Any]) -> tuple[Markup, frozenset[str]]:
+        outer, self.loaded = self.loaded, set()
+        try:
+            html = Markup(self.get_template(name).render(values).strip())
+            return html, frozenset(self.loaded)
+        finally:
+            self.loaded = outer
