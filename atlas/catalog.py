@@ -122,6 +122,12 @@ class ModelEntry:
         return frozenset(c.id for c in self.capabilities)
 
     @cached_property
+    def shown_records(self) -> frozenset[str]:
+        """The records this entry's own figures come from: its record, its maker's and its offerings' providers'."""
+        return frozenset({f"models/{self.id}", f"providers/{self.maker.id}",
+                          *(f"providers/{o.provider_id}" for o in self.offerings)})
+
+    @cached_property
     def generated_faq(self) -> list[GeneratedQuestion]:
         """Worked out when the model's page is rendered (an incremental build renders few)."""
         return generate_faq(self)

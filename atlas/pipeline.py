@@ -18,6 +18,7 @@ from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
+from .template_env import CarriedFragments
 from .routes import Route, build_routes
 from .search_index import DOCUMENT_TEMPLATE as SEARCH_DOCUMENT
 from .search_index import ENTRY_FILE as SEARCH_ENTRY
@@ -132,7 +133,8 @@ class RenderResult:
 
 def render_site(project: Project, catalog: Catalog, timings: Timings, writer: SiteWriter,
                 base_url: str | None = None, state: BuildState | None = None,
-                fingerprints: Fingerprints | None = None, search: SearchCache | None = None) -> RenderResult:
+                fingerprints: Fingerprints | None = None, search: SearchCache | None = None,
+                carried: dict[str, CarriedFragments] | None = None) -> RenderResult:
     """Stages 4–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
 
     Pages go to the writer as they come from the render workers, so the site is never
@@ -150,7 +152,8 @@ def render_site(project: Project, catalog: Catalog, timings: Timings, writer: Si
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
     with timings.stage("routes"):
         routes = build_routes(catalog)
-    renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir)
+    renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir,
+                        _carried_fragments(carried, state, site.locales))
     with timings.stage("render"):
         _render_all(routes, renderer, writer, result, project.output_dir, state)
     with timings.stage("search index"):
@@ -171,6 +174,18 @@ class Job:
     @property
     def searchable(self) -> bool:
         return self.locale is not None and self.route.kind in SEARCHABLE_KINDS
+
+
+def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: BuildState | None,
+                       locales: list[str]) -> dict[str, CarriedFragments] | None:
+    """Bring a builder's fragments up to this build: what changed since, and a store per locale."""
+    if carried is None or state is None:
+        return None
+    for locale in locales:
+        always = frozenset({"site", "code", "static", "base_url", f"locale:{locale}"})
+        kept = carried[locale].kept if locale in carried else {}
+        carried[locale] = CarriedFragments(state.changed, always, kept)
+    return carried
 
 
 def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
@@ -251,6 +266,7 @@ class SiteBuilder:
         self.validated: Memo = {}
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
+        self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
         self.outputs: set[str] | None = None  # the files the last build left, when this builder made it
 
     def build(self) -> BuildReport:
@@ -285,10 +301,11 @@ class SiteBuilder:
         if resume_collecting:
             gc.enable()
         writer = SiteWriter(project.output_dir, atomic=not self.preview)
-        previous = self.outputs
-        self.state = self.search = self.outputs = None  # until this build succeeds, what is on disk counts
+        previous, fragments = self.outputs, self.fragments if self.state is not None else {}
+        self.state = self.search = self.outputs = self.fragments = None  # until this build succeeds
         try:
-            result = render_site(project, catalog, timings, writer, self.base_url, state, fingerprints, search)
+            result = render_site(project, catalog, timings, writer, self.base_url, state, fingerprints, search,
+                                 fragments)
             with timings.stage("write"):
                 stats = writer.finish(result.outputs, result.written, previous)
         except BaseException:
@@ -296,7 +313,7 @@ class SiteBuilder:
             raise
         state.save(keep=result.outputs)
         search.save(project.search_cache_file())
-        self.state, self.search, self.outputs = state, search, result.outputs
+        self.state, self.search, self.outputs, self.fragments = state, search, result.outputs, fragments
         return BuildReport(result.pages, result.rendered, stats, timings)
 
     def _forget_unused_records(self, fingerprints: Fingerprints) -> None:

@@ -24,7 +24,7 @@ from .calculator import calculator_data
 from .catalog import CAPABILITIES, Catalog
 from .formatting import Formatter
 from . import structured_data, template_i18n
-from .template_env import PageEnvironment
+from .template_env import CarriedFragments, PageEnvironment
 from .i18n import N_, load_translations
 from .messages import Label, Msg, Names, Paragraph
 from .routes import Route, capability_path, compare_path, model_path, provider_path
@@ -62,7 +62,9 @@ class SiteUrls:
 
 class Renderer:
     def __init__(self, templates_dir: Path, locales_dir: Path, catalog: Catalog, urls: SiteUrls,
-                 asset_versions: dict[str, str], cache_dir: Path | None = None):
+                 asset_versions: dict[str, str], cache_dir: Path | None = None,
+                 carried: dict[str, CarriedFragments] | None = None):
+        """`carried`: per locale, the fragments a long-lived builder keeps between builds."""
         # Compiled templates kept between builds (Jinja checks each source's mtime itself).
         self.bytecode_cache = None
         if cache_dir is not None:
@@ -74,7 +76,8 @@ class Renderer:
         self.templates_dir = templates_dir
         site = catalog.site
         self.environments = {
-            locale: self._environment(locale, load_translations(locales_dir, locale, site.default_locale))
+            locale: self._environment(locale, load_translations(locales_dir, locale, site.default_locale),
+                                      (carried or {}).get(locale))
             for locale in site.locales
         }
 
@@ -84,8 +87,9 @@ class Renderer:
             for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
                 env.get_template(name)
 
-    def _environment(self, locale: str, translations) -> PageEnvironment:
+    def _environment(self, locale: str, translations, carried: CarriedFragments | None) -> PageEnvironment:
         env = PageEnvironment(
+            carried=carried,
             loader=FileSystemLoader(self.templates_dir),
             bytecode_cache=self.bytecode_cache,
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -108,7 +112,7 @@ class Renderer:
         urls = self.urls
 
         def model_row(model) -> Markup:
-            return env.render_once(MODEL_ROW, model.id, {"model": model})
+            return env.render_once(MODEL_ROW, model.id, {"model": model}, model.shown_records)
 
         env.globals.update(
             site=self.catalog.site,

@@ -7,6 +7,7 @@ fragments rendered once) is never older than the build.
 from __future__ import annotations
 
 from collections import ChainMap
+from dataclasses import dataclass, field
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any, Hashable
 
@@ -94,6 +95,29 @@ def quick_escape(value) -> Markup:
 _new_str = str.__new__
 
 
+@dataclass
+class CarriedFragments:
+    """Fragments a builder keeps from one build to the next, each with the names of what it was made from.
+
+    A fragment made in an earlier build is reused while none of its names (records,
+    templates, translations, configuration) changed since; `changed` is what changed since
+    the last build (BuildState.changed). A builder drops them all after a failed build.
+    """
+
+    changed: frozenset[str]
+    always: frozenset[str]  # names every fragment depends on: its locale, the config, the code
+    kept: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+    def get(self, key: tuple[str, Hashable]) -> tuple[Markup, frozenset[str]] | None:
+        found = self.kept.get(key)
+        if found is None or not found[2].isdisjoint(self.changed):
+            return None
+        return found[0], found[1]
+
+    def put(self, key: tuple[str, Hashable], html: Markup, templates: frozenset[str], depends: frozenset[str]) -> None:
+        self.kept[key] = (html, templates, depends | self.always | {f"template:{name}" for name in templates})
+
+
 class PageEnvironment(Environment):
     """Notes every template a render asks for, so each page knows its template dependencies."""
 
@@ -101,9 +125,10 @@ class PageEnvironment(Environment):
     template_class = _Template
     context_class = _Context
 
-    def __init__(self, **options: Any):
+    def __init__(self, carried: CarriedFragments | None = None, **options: Any):
         super().__init__(**options)
         self.fragments: dict[tuple[str, Hashable], tuple[Markup, frozenset[str]]] = {}
+        self.carried = carried
 
     def get_template(self, name, parent=None, globals=None):
         if self.loaded is not None and isinstance(name, str):
@@ -117,16 +142,24 @@ class PageEnvironment(Environment):
         """The templates' `fragment(name, ...)`: a partial that only its (few) values tell apart."""
         return self.render_once(name, tuple(sorted(values.items())), values)
 
-    def render_once(self, name: str, key: Hashable, values: dict[str, Any]) -> Markup:
+    def render_once(self, name: str, key: Hashable, values: dict[str, Any],
+                    depends: frozenset[str] = frozenset()) -> Markup:
         """Template `name` with `values`, rendered on the first call for `key` and then reused.
 
         For markup that many pages repeat (a model's table row, the site header): `values`
         and the globals must be all it depends on, and `key` must tell its values apart.
         Each page that uses it still records every template its first render loaded.
+        `depends` names the records it shows, for reuse in later builds (CarriedFragments).
         """
         found = self.fragments.get((name, key))
+        if found is None and self.carried is not None:
+            found = self.carried.get((name, key))
         if found is None:
-            found = self.fragments[name, key] = self._render_recorded(name, values)
+            found = self._render_recorded(name, values)
+            if self.carried is not None:
+                self.carried.put((name, key), *found, depends)
+        if (name, key) not in self.fragments:
+            self.fragments[name, key] = found
         html, templates = found
         if self.loaded is not None:
             self.loaded |= templates
