@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import gc
-import pickle
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from .catalog import Catalog, build_catalog
 from .data_outputs import render_data
 from .history import read_history
-from .incremental import CACHE_FOLDER, BuildState, Fingerprints, digest, fingerprint_files, save_pickle
+from .incremental import CACHE_FOLDER, BuildState, Fingerprints, digest, fingerprint_files
 from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .template_env import CarriedFragments
 from .routes import Route, build_routes
-from .search_index import DOCUMENT_TEMPLATE as SEARCH_DOCUMENT
-from .search_index import ENTRY_FILE as SEARCH_ENTRY
-from .search_index import OUTPUT_FOLDER as SEARCH_FOLDER
-from .search_index import SEARCHABLE_KINDS, search_index
+from .search_index import DOCUMENT_TEMPLATE, SEARCHABLE_KINDS, SearchCache, index_for_search, search_document
+from .template_env import CarriedFragments
 from .validate import Memo, validate_content
 from .write import SiteWriter, WriteStats, check_output_folder
 
@@ -152,13 +148,13 @@ def render_site(project: Project, catalog: Catalog, timings: Timings, writer: Si
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
     with timings.stage("routes"):
         routes = build_routes(catalog)
-    renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir,
-                        _carried_fragments(carried, state, site.locales))
     with timings.stage("render"):
+        renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir,
+                            _carried_fragments(carried, state, site.locales))
         _render_all(routes, renderer, writer, result, project.output_dir, state)
     with timings.stage("search index"):
-        _index_for_search(routes, renderer, writer, result, project.output_dir,
-                          search or SearchCache(), now[f"template:{SEARCH_DOCUMENT}"])
+        index_for_search(routes, renderer, writer, result, project.output_dir,
+                         search or SearchCache(), now[f"template:{DOCUMENT_TEMPLATE}"])
     return result
 
 
@@ -207,7 +203,7 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
         if job.locale is None:
             return render_data(job.route, renderer.catalog, renderer.urls, listed).encode("utf-8"), frozenset(), None
         html, templates = renderer.render_recording(job.route, job.locale)
-        document = _search_document(renderer, job.route, job.locale) if job.searchable else None
+        document = search_document(renderer, job.route, job.locale) if job.searchable else None
         return html.encode("utf-8"), templates, document
 
     for job, (data, templates, document) in zip(jobs, map_each(render, jobs)):
@@ -229,10 +225,6 @@ def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
         for locale in (renderer.catalog.site.locales if route.is_page else ()):
             yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file,
                       route.depends_on | {"code", "static", "base_url", f"locale:{locale}"})
-
-
-def _search_document(renderer: Renderer, route: Route, locale: str) -> bytes:
-    return renderer.render(replace(route, template=SEARCH_DOCUMENT), locale).encode("utf-8")
 
 
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:
@@ -324,58 +316,6 @@ class SiteBuilder:
 def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
     """One build with a new builder: what `build.py build` runs."""
     return SiteBuilder(project, base_url, preview).build()
-
-
-@dataclass
-class SearchCache:
-    """The last build's search documents, the template they came from, and the digest its index was built from."""
-
-    key: str = ""
-    template: str = ""  # the fingerprint of search/record.html
-    documents: dict[str, bytes] = field(default_factory=dict)
-    changed: bool = False
-
-    @classmethod
-    def load(cls, path: Path) -> "SearchCache":
-        try:
-            with path.open("rb") as handle:
-                key, template, documents = pickle.load(handle)
-            return cls(key, template, documents)
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-            return cls()
-
-    def save(self, path: Path) -> None:
-        if self.changed:
-            save_pickle(path, (self.key, self.template, self.documents))
-            self.changed = False
-
-
-def _index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                      output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
-    """Index again only when a search document changed; otherwise keep the index in place.
-
-    The render workers make the documents of the pages they render. A page's document shows
-    a subset of what the page shows, so a page that was current has the document it had
-    (unless the document's template changed).
-    """
-    documents = {}
-    for route in routes:
-        if route.kind not in SEARCHABLE_KINDS:
-            continue
-        for locale in renderer.catalog.site.locales:
-            path = renderer.urls.prefix(locale) + route.output_file
-            known = result.documents.get(path)
-            if known is None and cache.template == template_fingerprint:
-                known = cache.documents.get(path)  # the page was current, so its document is too
-            documents[path] = known if known is not None else _search_document(renderer, route, locale)
-    key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in sorted(documents.items())))
-    index = output_dir / SEARCH_FOLDER
-    if key == cache.key and (index / SEARCH_ENTRY).is_file():
-        result.outputs.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
-        return
-    for path, data in search_index(documents).items():
-        result.add(path, writer.put(path, data))
-    cache.key, cache.template, cache.documents, cache.changed = key, template_fingerprint, documents, True
 
 
 def _static_files(static_dir: Path) -> dict[str, bytes]:

@@ -18,9 +18,20 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .incremental import digest, save_pickle
+
+if TYPE_CHECKING:
+    from .pipeline import RenderResult
+    from .render import Renderer
+    from .routes import Route
+    from .write import SiteWriter
 
 OUTPUT_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -82,3 +93,60 @@ def _scratch_folder() -> str | None:
 def _canonical_json(data: bytes) -> bytes:
     """The same JSON with its keys sorted, compact as Pagefind writes it."""
     return json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass
+class SearchCache:
+    """The last build's search documents, the template they came from, and the digest its index was built from."""
+
+    key: str = ""
+    template: str = ""  # the fingerprint of search/record.html
+    documents: dict[str, bytes] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def load(cls, path: Path) -> "SearchCache":
+        try:
+            with path.open("rb") as handle:
+                key, template, documents = pickle.load(handle)
+            return cls(key, template, documents)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        if self.changed:
+            save_pickle(path, (self.key, self.template, self.documents))
+            self.changed = False
+
+
+def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
+                     output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
+    """Index again only when a search document changed; otherwise keep the index in place.
+
+    The render workers make the documents of the pages they render. A page's document shows
+    a subset of what the page shows, so a page that was current has the document it had
+    (unless the document's template changed).
+    """
+    documents = {}
+    for route in routes:
+        if route.kind not in SEARCHABLE_KINDS:
+            continue
+        for locale in renderer.catalog.site.locales:
+            path = renderer.urls.prefix(locale) + route.output_file
+            known = result.documents.get(path)
+            if known is None and cache.template == template_fingerprint:
+                known = cache.documents.get(path)  # the page was current, so its document is too
+            documents[path] = known if known is not None else search_document(renderer, route, locale)
+    key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in sorted(documents.items())))
+    index = output_dir / OUTPUT_FOLDER
+    if key == cache.key and (index / ENTRY_FILE).is_file():
+        result.outputs.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
+        return
+    for path, data in search_index(documents).items():
+        result.add(path, writer.put(path, data))
+    cache.key, cache.template, cache.documents, cache.changed = key, template_fingerprint, documents, True
+
+
+def search_document(renderer: Renderer, route: Route, locale: str) -> bytes:
+    """The short document Pagefind indexes for a page: same path, same context, its own template."""
+    return renderer.render(replace(route, template=DOCUMENT_TEMPLATE), locale).encode("utf-8")
