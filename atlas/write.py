@@ -10,6 +10,7 @@ exactly as it was, and a build that changed nothing touches nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -53,13 +54,12 @@ class SiteWriter:
     """
 
     def __init__(self, out_dir: Path, atomic: bool = True):
-        _recover_interrupted_swap(out_dir)
         self.out_dir = out_dir
-        self.atomic = atomic or not out_dir.is_dir()
         self.staging = out_dir.with_name(f".{out_dir.name}.new")
+        self.journal = out_dir.with_name(f".{out_dir.name}.journal")
+        _finish_interrupted_commit(self.journal, self.staging, out_dir)
+        self.atomic = atomic or not out_dir.is_dir()
         self.folders: set[Path] = set()  # made already: most pages have a folder of their own, asked once
-        if self.atomic and self.staging.exists():
-            shutil.rmtree(self.staging)  # left by a build that was killed: never swapped in
 
     def put(self, relative: str, data: bytes) -> bool:
         """Write one file if its bytes differ from the site's; True when it was written."""
@@ -98,12 +98,13 @@ class SiteWriter:
         if not written and not stale:
             self.abort()
             return stats  # nothing to do: the site in place is already this one
-        self.staging.mkdir(parents=True, exist_ok=True)
-        for folder in sorted({os.path.dirname(relative) for relative in unchanged} - {""}):
-            (self.staging / folder).mkdir(parents=True, exist_ok=True)
-        for relative in unchanged:
-            os.link(self.out_dir / relative, self.staging / relative)
-        _swap(self.staging, self.out_dir)
+        if not self.out_dir.exists():
+            os.rename(self.staging, self.out_dir)  # the first build: the staging tree is the whole site
+            return stats
+        journal = {"move": sorted(written), "remove": sorted(stale)}
+        _write_durably(self.journal, json.dumps(journal).encode("utf-8"))  # the commit point
+        _apply(journal, self.staging, self.out_dir)
+        self.journal.unlink()
         return stats
 
     def abort(self) -> None:
@@ -132,19 +133,41 @@ def _existing_files(folder: Path) -> set[str]:
     return found
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    os.rename(staging, out_dir)
-    if old.exists():
-        shutil.rmtree(old)
+def _write_durably(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
 
 
-def _recover_interrupted_swap(out_dir: Path) -> None:
-    """A build killed between the two renames leaves only the old tree: put it back."""
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    if old.is_dir() and not out_dir.exists():
-        os.rename(old, out_dir)
+def _apply(journal: dict, staging: Path, out_dir: Path) -> None:
+    """Carry out a commit; safe to run again after it was interrupted (moved files are skipped)."""
+    for relative in journal["remove"]:
+        target = out_dir / relative
+        target.unlink(missing_ok=True)
+        _remove_empty_folders(target.parent, out_dir)
+    for relative in journal["move"]:
+        source = staging / relative
+        if source.exists():
+            target = out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_folders(folder: Path, out_dir: Path) -> None:
+    while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _finish_interrupted_commit(journal: Path, staging: Path, out_dir: Path) -> None:
+    """A journal left behind is a commit that was cut short: finish it. A staging tree without
+    one is a build that never committed: drop it."""
+    if journal.is_file():
+        _apply(json.loads(journal.read_bytes()), staging, out_dir)
+        journal.unlink()
+    elif staging.exists():
+        shutil.rmtree(staging)

@@ -178,6 +178,45 @@ def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path, content
     assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
 
 
+KILL_WHILE_MOVING = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import atlas.write
+from atlas.pipeline import Project, build
+moved = 0
+original = os.replace
+def replace_then_die(source, target):
+    global moved
+    if str(source).startswith({staging!r}):
+        moved += 1
+        if moved == 5:
+            os.kill(os.getpid(), signal.SIGKILL)  # the commit is recorded, five files are in place
+    return original(source, target)
+atlas.write.os.replace = replace_then_die
+build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({content!r})))
+"""
+
+
+def test_a_build_killed_while_moving_files_in_is_finished_by_the_next(tmp_path, content_copy):
+    out = tmp_path / "site"
+    project = fixture_project(out, content_dir=content_copy)
+    build(project)
+    site_yaml = content_copy / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Fixture Atlas", "Renamed Atlas"), encoding="utf-8")
+    script = KILL_WHILE_MOVING.format(root=str(ROOT), out=str(out), content=str(content_copy),
+                                      staging=str(tmp_path / ".site.new"))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    assert (tmp_path / ".site.journal").is_file()  # killed after the commit point
+    build(project)  # finishes the commit, then builds: nothing left to write
+    clean = tmp_path / "clean"
+    build(fixture_project(clean, content_dir=content_copy))
+    tree = lambda folder: {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(out) == tree(clean)
+    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("where", ["root", "content", "foreign"])
 def test_refuses_dangerous_output_folders(tmp_path, where):
     if where == "root":
