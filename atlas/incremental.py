@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CACHE_FOLDER = ".atlas-cache"
-FORMAT = 2  # bump when the state's shape changes; an old state is then ignored
+FORMAT = 3  # bump when the state's shape changes; an old state is then ignored
 
 Fingerprints = dict[str, str]
 
@@ -57,17 +57,21 @@ class BuildState:
     files: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)  # -> (depends, all names)
     fingerprints: Fingerprints = field(default_factory=dict)  # what the last build saw
     changed: frozenset[str] = frozenset()  # names whose fingerprint differs now; set by `compare`
+    outputs: set[str] | None = None  # every file the last build left in the output folder, when known
     _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, cache_dir: Path, output_dir: Path) -> "BuildState":
+    def load(cls, cache_dir: Path, output_dir: Path, trust: bool = True) -> "BuildState":
+        """The state the last build saved; an empty one (a full build) when there is none or `trust` is False."""
         key = digest(str(output_dir.resolve()).encode())
         path = cache_dir / f"build-{key}.pickle"
+        if not trust:
+            return cls(path)
         try:
             with path.open("rb") as handle:
-                version, files, fingerprints = pickle.load(handle)
+                version, files, fingerprints, outputs = pickle.load(handle)
             if version == FORMAT:
-                return cls(path, files, fingerprints)
+                return cls(path, files, fingerprints, outputs=outputs)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
         return cls(path)
@@ -89,6 +93,12 @@ class BuildState:
         # Many files share one set: keeping one object per set keeps the state small in memory and on disk.
         self.files[output_file] = (self._shared.setdefault(depends_on, depends_on), self._shared.setdefault(names, names))
 
-    def save(self, keep: set[str]) -> None:
-        self.files = {name: entry for name, entry in self.files.items() if name in keep}
-        save_pickle(self.path, (FORMAT, self.files, self.fingerprints))
+    def forget_saved(self) -> None:
+        """Delete the saved copy (this one stays in memory) until `save` writes it again."""
+        self.path.unlink(missing_ok=True)
+
+    def save(self, outputs: set[str]) -> None:
+        """Keep what the files in `outputs`, the whole site now, depend on."""
+        self.files = {name: entry for name, entry in self.files.items() if name in outputs}
+        self.outputs = outputs
+        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, outputs))

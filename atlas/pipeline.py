@@ -259,7 +259,6 @@ class SiteBuilder:
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
-        self.outputs: set[str] | None = None  # the files the last build left, when this builder made it
 
     def build(self) -> BuildReport:
         """The whole build; raises ContentError with every problem, before touching the output."""
@@ -287,25 +286,29 @@ class SiteBuilder:
         if catalog is None:
             raise ContentError(problems)
         self._forget_unused_records(fingerprints)
-        state = self.state or BuildState.load(project.cache_dir, project.output_dir)
+        writer = SiteWriter(project.output_dir, atomic=not self.preview)  # finishes a commit cut short
+        if writer.recovered:
+            self.state = None  # the site holds files of a build whose state was never saved
+        state = self.state or BuildState.load(project.cache_dir, project.output_dir, trust=not writer.recovered)
         search = self.search or SearchCache.load(project.search_cache_file())
         gc.freeze()
         if resume_collecting:
             gc.enable()
-        writer = SiteWriter(project.output_dir, atomic=not self.preview)
-        previous, fragments = self.outputs, self.fragments if self.state is not None else {}
-        self.state = self.search = self.outputs = self.fragments = None  # until this build succeeds
+        fragments = self.fragments if self.state is not None else {}
+        self.state = self.search = self.fragments = None  # until this build succeeds
+        if self.preview:
+            state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
         try:
             result = render_site(project, catalog, timings, writer, self.base_url, state, fingerprints, search,
                                  fragments)
             with timings.stage("write"):
-                stats = writer.finish(result.outputs, result.written, previous)
+                stats = writer.finish(result.outputs, result.written, state.outputs)
         except BaseException:
             writer.abort()
             raise
-        state.save(keep=result.outputs)
+        state.save(outputs=result.outputs)
         search.save(project.search_cache_file())
-        self.state, self.search, self.outputs, self.fragments = state, search, result.outputs, fragments
+        self.state, self.search, self.fragments = state, search, fragments
         return BuildReport(result.pages, result.rendered, stats, timings)
 
     def _forget_unused_records(self, fingerprints: Fingerprints) -> None:

@@ -57,7 +57,8 @@ class SiteWriter:
         self.out_dir = out_dir
         self.staging = out_dir.with_name(f".{out_dir.name}.new")
         self.journal = out_dir.with_name(f".{out_dir.name}.journal")
-        _finish_interrupted_commit(self.journal, self.staging, out_dir)
+        # True when a commit cut short was finished: the site then holds files no saved state knows.
+        self.recovered = _finish_interrupted_commit(self.journal, self.staging, out_dir)
         self.atomic = atomic or not out_dir.is_dir()
         self.folders: set[Path] = set()  # made already: most pages have a folder of their own, asked once
 
@@ -80,15 +81,13 @@ class SiteWriter:
     def finish(self, outputs: set[str], written: set[str], previous: set[str] | None = None) -> WriteStats:
         """Make the site hold exactly `outputs`: the `written` ones are new, the others are as they are.
 
-        `previous`, the files the last build left (when the caller knows them), spares an in-place
-        build from listing the whole folder; an atomic build lists it anyway, as its new tree
-        holds only `outputs`.
+        `previous`, the files the last build left (when the caller knows them), spares listing
+        the whole folder, which costs seconds for a large site on a slow disk.
         """
         outputs = outputs | {MARKER}
         if MARKER not in written and self.put(MARKER, MARKER_TEXT):
             written = written | {MARKER}
-        known = previous is not None and not self.atomic
-        stale = (previous - outputs) if known else (_existing_files(self.out_dir) - outputs)
+        stale = (previous if previous is not None else _existing_files(self.out_dir)) - outputs
         unchanged = outputs - written
         stats = WriteStats(len(written), len(unchanged), len(stale))
         if not self.atomic:
@@ -163,11 +162,13 @@ def _remove_empty_folders(folder: Path, out_dir: Path) -> None:
         folder = folder.parent
 
 
-def _finish_interrupted_commit(journal: Path, staging: Path, out_dir: Path) -> None:
-    """A journal left behind is a commit that was cut short: finish it. A staging tree without
-    one is a build that never committed: drop it."""
+def _finish_interrupted_commit(journal: Path, staging: Path, out_dir: Path) -> bool:
+    """A journal left behind is a commit that was cut short: finish it (True). A staging tree
+    without one is a build that never committed: drop it."""
     if journal.is_file():
         _apply(json.loads(journal.read_bytes()), staging, out_dir)
         journal.unlink()
-    elif staging.exists():
+        return True
+    if staging.exists():
         shutil.rmtree(staging)
+    return False
