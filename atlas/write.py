@@ -91,8 +91,7 @@ class SiteWriter:
         unchanged = outputs - written
         stats = WriteStats(len(written), len(unchanged), len(stale))
         if not self.atomic:
-            for relative in stale:
-                (self.out_dir / relative).unlink(missing_ok=True)
+            _remove(stale, self.out_dir)
             return stats
         if not written and not stale:
             self.abort()
@@ -143,10 +142,7 @@ def _write_durably(path: Path, data: bytes) -> None:
 
 def _apply(journal: dict, staging: Path, out_dir: Path) -> None:
     """Carry out a commit; safe to run again after it was interrupted (moved files are skipped)."""
-    for relative in journal["remove"]:
-        target = out_dir / relative
-        target.unlink(missing_ok=True)
-        _remove_empty_folders(target.parent, out_dir)
+    _remove(journal["remove"], out_dir)
     for relative in journal["move"]:
         source = staging / relative
         if source.exists():
@@ -154,6 +150,14 @@ def _apply(journal: dict, staging: Path, out_dir: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove(stale, out_dir: Path) -> None:
+    """Delete stale files, and the folders they leave empty (a deleted model's page folder)."""
+    for relative in stale:
+        target = out_dir / relative
+        target.unlink(missing_ok=True)
+        _remove_empty_folders(target.parent, out_dir)
 
 
 def _remove_empty_folders(folder: Path, out_dir: Path) -> None:
