@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CACHE_FOLDER = ".atlas-cache"
-FORMAT = 3  # bump when the state's shape changes; an old state is then ignored
+FORMAT = 4  # bump when the state's shape changes; an old state is then ignored
 
 Fingerprints = dict[str, str]
+Depends = tuple[frozenset[str], ...]  # a file's dependency names, in shared parts (its route's, its locale's)
 
 
 def digest(data: bytes) -> str:
@@ -54,11 +55,11 @@ class BuildState:
     """
 
     path: Path
-    files: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)  # -> (depends, all names)
+    files: dict[str, tuple[Depends, frozenset[str]]] = field(default_factory=dict)  # -> (depends, template names)
     fingerprints: Fingerprints = field(default_factory=dict)  # what the last build saw
     changed: frozenset[str] = frozenset()  # names whose fingerprint differs now; set by `compare`
     outputs: set[str] | None = None  # every file the last build left in the output folder, when known
-    _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
+    _templates: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, cache_dir: Path, output_dir: Path, trust: bool = True) -> "BuildState":
@@ -82,16 +83,22 @@ class BuildState:
         self.changed = frozenset(name for name in names if self.fingerprints.get(name) != now.get(name))
         self.fingerprints = dict(now)
 
-    def is_current(self, output_file: str, depends_on: frozenset[str], output_dir: Path) -> bool:
+    def is_current(self, output_file: str, depends_on: Depends, output_dir: Path) -> bool:
         recorded = self.files.get(output_file)
         if recorded is None or recorded[0] != depends_on:
             return False  # new, or the page now shows other records (new neighbours, say)
-        return recorded[1].isdisjoint(self.changed) and (output_dir / output_file).is_file()
+        changed = self.changed
+        return (all(part.isdisjoint(changed) for part in depends_on) and recorded[1].isdisjoint(changed)
+                and (output_dir / output_file).is_file())
 
-    def record(self, output_file: str, depends_on: frozenset[str], templates: frozenset[str]) -> None:
-        names = depends_on | {f"template:{name}" for name in templates}
-        # Many files share one set: keeping one object per set keeps the state small in memory and on disk.
-        self.files[output_file] = (self._shared.setdefault(depends_on, depends_on), self._shared.setdefault(names, names))
+    def record(self, output_file: str, depends_on: Depends, templates: frozenset[str]) -> None:
+        # The parts are shared by many files (a route's two languages, every page of one
+        # locale) and so is a template set: one object each keeps the state small in memory
+        # and on disk (pickle stores a shared object once).
+        names = self._templates.get(templates)
+        if names is None:
+            names = self._templates[templates] = frozenset(f"template:{name}" for name in templates)
+        self.files[output_file] = (depends_on, names)
 
     def forget_saved(self) -> None:
         """Delete the saved copy (this one stays in memory) until `save` writes it again."""

@@ -129,6 +129,10 @@ class ParseCache:
     def put(self, path: Path, stat: os.stat_result, digest: str, data: Any) -> None:
         self.used[str(path)] = (self._key(stat), digest, data)
 
+    def release(self) -> None:
+        """Let go of the parsed data (saved already); the next load reads the file again."""
+        self.entries, self.used = {}, {}
+
     def parse_missing(self, paths: list[Path]) -> None:
         """Parse the files this cache lacks on every core, before the one-by-one load finds them here.
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import deque
 from typing import Callable, Iterator, Sequence
 
 PARALLEL_THRESHOLD = 400
 CHUNK = 40  # pages per message from a worker: small enough to stream, large enough to batch
+IN_FLIGHT = 3  # chunks queued or done but not yet consumed, per worker
 
 # What forked workers render. Set just before the pool forks and cleared right
 # after, so a worker reads the parent's objects without pickling them.
@@ -41,8 +43,15 @@ def map_each(render: Callable, jobs: Sequence, workers: int | None = None) -> It
         chunks = [(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
         gc.freeze()  # the workers' collectors then leave the inherited objects, and their pages, unwritten
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_render_chunk, chunks):
-                yield from chunk
+            # At most IN_FLIGHT chunks a worker ahead of the consumer: workers that render faster
+            # than pages can be written would otherwise pile every page up in this process.
+            pending = deque()
+            for bounds in chunks:
+                pending.append(pool.apply_async(_render_chunk, (bounds,)))
+                if len(pending) >= workers * IN_FLIGHT:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
     finally:
         _jobs, _render = None, None
         if not frozen_before:

@@ -12,7 +12,7 @@ from typing import Iterator
 from .catalog import Catalog, build_catalog
 from .data_outputs import render_data
 from .history import read_history
-from .incremental import CACHE_FOLDER, BuildState, Fingerprints, digest, fingerprint_files
+from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
 from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
@@ -165,7 +165,7 @@ class Job:
     route: Route
     locale: str | None
     path: str
-    depends: frozenset[str]
+    depends: Depends  # the route's names and the names every file of its kind shares
 
     @property
     def searchable(self) -> bool:
@@ -218,13 +218,15 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
 
 def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
     """Data outputs first: the sitemap and the API index are the longest single jobs."""
+    data = frozenset({"code", "base_url"})
     for route in routes:
         if not route.is_page:
-            yield Job(route, None, route.output_file, route.depends_on | {"code", "base_url"})
+            yield Job(route, None, route.output_file, (route.depends_on, data))
+    locales = renderer.catalog.site.locales
+    pages = {locale: frozenset({"code", "static", "base_url", f"locale:{locale}"}) for locale in locales}
     for route in routes:
-        for locale in (renderer.catalog.site.locales if route.is_page else ()):
-            yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file,
-                      route.depends_on | {"code", "static", "base_url", f"locale:{locale}"})
+        for locale in (locales if route.is_page else ()):
+            yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file, (route.depends_on, pages[locale]))
 
 
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:
@@ -250,10 +252,11 @@ class SiteBuilder:
     build's output is the same as a clean build's (tests/test_incremental.py).
     """
 
-    def __init__(self, project: Project, base_url: str | None = None, preview: bool = False):
+    def __init__(self, project: Project, base_url: str | None = None, preview: bool = False, again: bool = True):
         self.project = project
         self.base_url = base_url
         self.preview = preview  # the dev server's build: changed files are replaced in place, no tree swap
+        self.again = again  # False: one build only, so parsed files and records are let go once used
         self.parsed = project.parse_cache()
         self.validated: Memo = {}
         self.state: BuildState | None = None
@@ -286,6 +289,9 @@ class SiteBuilder:
         if catalog is None:
             raise ContentError(problems)
         self._forget_unused_records(fingerprints)
+        if not self.again:
+            self.parsed.release()  # 340 MB of parsed YAML at 10,000 models, no longer needed
+            self.validated = {}
         writer = SiteWriter(project.output_dir, atomic=not self.preview)  # finishes a commit cut short
         if writer.recovered:
             self.state = None  # the site holds files of a build whose state was never saved
@@ -318,7 +324,7 @@ class SiteBuilder:
 
 def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
     """One build with a new builder: what `build.py build` runs."""
-    return SiteBuilder(project, base_url, preview).build()
+    return SiteBuilder(project, base_url, preview, again=False).build()
 
 
 def _static_files(static_dir: Path) -> dict[str, bytes]:
