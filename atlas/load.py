@@ -174,6 +174,7 @@ def load_content(content_dir: Path, root: Path | None = None,
         if not folder.is_dir():
             return documents
         paths = sorted(folder.iterdir())
+        shown = _display(folder, root)  # once a folder: resolving every file's path costs a dozen syscalls
         cache.parse_missing([path for path in paths if path.suffix == ".yaml" and not path.name.startswith(".")])
         for path in paths:
             if path.suffix == ".yml":
@@ -182,7 +183,7 @@ def load_content(content_dir: Path, root: Path | None = None,
                 continue
             if path.suffix != ".yaml" or path.name.startswith("."):
                 continue
-            document = load_document(path, _display(path, root), problems)
+            document = load_document(path, f"{shown}/{path.name}", problems)
             if document is not None:
                 documents[path.stem] = document
         return documents

@@ -17,8 +17,9 @@ from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import Route, build_routes
+from .routes import SITEMAP_DEPENDENCY, Route, build_routes, listed_pages
 from .search_index import DOCUMENT_TEMPLATE, SEARCHABLE_KINDS, SearchCache, index_for_search, search_document
+from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
 from .validate import Memo, validate_content
 from .write import SiteWriter, WriteStats, check_output_folder
@@ -140,14 +141,15 @@ def render_site(project: Project, catalog: Catalog, timings: Timings, writer: Si
     urls = SiteUrls(base_url or site.base_url, site.default_locale)
     assets = _static_files(project.static_dir)
     versions = {name: asset_version(data) for name, data in assets.items()}
-    now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions)}
+    with timings.stage("routes"):
+        routes = build_routes(catalog)
+        now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions),
+               SITEMAP_DEPENDENCY: sitemap_fingerprint(listed_pages(routes), catalog)}
     if state is not None:
         state.compare(now)
     result = RenderResult()
     for name, data in assets.items():
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
-    with timings.stage("routes"):
-        routes = build_routes(catalog)
     with timings.stage("render"):
         renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir,
                             _carried_fragments(carried, state, site.locales))
@@ -197,7 +199,7 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
     result.pages = kept + sum(job.locale is not None for job in jobs)
     if jobs:
         renderer.compile_all()
-    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    listed = listed_pages(routes)
 
     def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None]:
         if job.locale is None:

@@ -18,6 +18,7 @@ from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
+SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
 FEED_LENGTH = 50
 
 
@@ -96,7 +97,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
                             {"capability": capability}, every_model))
     routes += _data_routes(catalog, every_model, everything)
-    routes += _sitemap_routes(routes, len(catalog.site.locales), everything)
+    routes += _sitemap_routes(routes, len(catalog.site.locales))
     return [_with_site(route) for route in routes]
 
 
@@ -120,15 +121,21 @@ def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: froz
     return routes
 
 
-def _sitemap_routes(routes: list[Route], locales: int, everything: frozenset[str]) -> list[Route]:
+def _sitemap_routes(routes: list[Route], locales: int) -> list[Route]:
     """sitemap.xml; for a large site, a sitemap index and its parts (see sitemap.py)."""
-    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    listed = listed_pages(routes)
     parts = sitemap_parts(len(listed), locales)
+    depends = frozenset({SITEMAP_DEPENDENCY})  # the paths and dates of the pages, not every record
     if parts == 1:
-        return [Route("sitemap", "sitemap.xml", None, {}, everything, localized=False)]
-    return [Route("sitemap-index", "sitemap.xml", None, {"parts": parts}, everything, localized=False)] + [
-        Route("sitemap-part", part_path(part), None, {"part": part, "parts": parts}, everything, localized=False)
+        return [Route("sitemap", "sitemap.xml", None, {}, depends, localized=False)]
+    return [Route("sitemap-index", "sitemap.xml", None, {"parts": parts}, depends, localized=False)] + [
+        Route("sitemap-part", part_path(part), None, {"part": part, "parts": parts}, depends, localized=False)
         for part in range(1, parts + 1)]
+
+
+def listed_pages(routes: list[Route]) -> list[Route]:
+    """The pages a sitemap lists: every page but the 404s and the feed."""
+    return [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
 
 
 def _with_site(route: Route) -> Route:

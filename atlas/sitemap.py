@@ -10,6 +10,8 @@ import math
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from .incremental import digest
+
 if TYPE_CHECKING:  # routes.py asks this module how to split the sitemap
     from .catalog import Catalog
     from .routes import Route
@@ -52,8 +54,7 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for route in routes:
-        lastmod = _lastmod(route, catalog)
+    for route, lastmod in zip(routes, last_modified(routes, catalog)):
         for locale in site.locales:
             lines.append("  <url>")
             lines.append(f"    <loc>{escape(urls.absolute(route.path, locale))}</loc>")
@@ -69,11 +70,21 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lastmod(route: Route, catalog: Catalog) -> str | None:
-    """The newest last-verified date among the models a page shows: a date from the data."""
-    dates = [catalog.models[dep.split("/", 1)[1]].record.last_verified
-             for dep in route.depends_on if dep.startswith("models/") and dep.split("/", 1)[1] in catalog.models]
-    return max(dates).isoformat() if dates else None
+def last_modified(routes: list[Route], catalog: Catalog) -> list[str | None]:
+    """Per route, the newest last-verified date among the models its page shows: a date from the data."""
+    verified = {f"models/{model_id}": model.record.last_verified for model_id, model in catalog.models.items()}
+    found = []
+    for route in routes:
+        dates = [verified[name] for name in route.depends_on if name in verified]
+        found.append(max(dates).isoformat() if dates else None)
+    return found
+
+
+def sitemap_fingerprint(listed: list[Route], catalog: Catalog) -> str:
+    """What the sitemaps say: each listed page's path and date. A price edit leaves it as it was,
+    so the sitemaps, which list every page, are not rendered again for one."""
+    entries = zip((route.path for route in listed), last_modified(listed, catalog))
+    return digest(repr(list(entries)).encode())
 
 
 def render_robots(urls) -> str:

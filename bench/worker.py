@@ -121,7 +121,7 @@ def _floor(args: dict, phase_file: Path) -> dict:
     from atlas.data_outputs import render_data
     from atlas.pipeline import Project, load_catalog
     from atlas.render import Renderer, SiteUrls, asset_version
-    from atlas.routes import build_routes
+    from atlas.routes import build_routes, listed_pages
 
     project = Project.at(Path(args["root"]), output_dir=Path(args["out"]))
     phase_file.write_text("prepare")
@@ -135,7 +135,7 @@ def _floor(args: dict, phase_file: Path) -> dict:
     routes = build_routes(catalog)
     renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls,
                         {name: asset_version(data) for name, data in assets.items()})
-    listed = [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    listed = listed_pages(routes)
     compiled = _compile_templates(renderer)
     prepare_seconds = time.perf_counter() - started
     gc.collect()

@@ -43,6 +43,8 @@ EDITS = {
     "record": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "  input: 1.10\n", "  input: 0.95\n"),
     "template": lambda c, t, l: replace_in(t / "partials" / "model" / "sources.html", "<h2 id=\"sources-title\">",
                                            "<h2 id=\"sources-title\" class=\"edited\">"),
+    "verified date": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "last_verified: 2026-04-28",
+                                                "last_verified: 2026-05-02"),  # the sitemaps' dates
     "shared fragment": lambda c, t, l: replace_in(t / "partials" / "model_row.html", "<tr data-id=",
                                                   "<tr class=\"edited\" data-id="),
     "translation": lambda c, t, l: replace_in(l / "es" / "LC_MESSAGES" / "messages.po",
