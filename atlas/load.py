@@ -98,9 +98,6 @@ class ContentFiles:
     rubric: Document | None = None  # fit-scores.yaml, optional
 
 
-PARALLEL_PARSE_THRESHOLD = 200  # files to parse before a process pool pays for itself
-
-
 class ParseCache:
     """Parsed data of unchanged files, kept between builds (parsing YAML is the slow part of loading)."""
 
@@ -138,6 +135,7 @@ class ParseCache:
 
         Building Python objects from YAML is Python code even with libyaml, and the slowest
         part of a cold load. A file the fast path cannot take is left to the careful path.
+        Few files are parsed here in this process (map_each decides when a pool pays).
         """
         missing = []
         for path in paths:
@@ -147,8 +145,6 @@ class ParseCache:
                     missing.append(path)
             except OSError:
                 continue
-        if len(missing) < PARALLEL_PARSE_THRESHOLD:
-            return
         for path, parsed in zip(missing, map_each(_parse_fast, missing)):
             if parsed is not None:
                 self.entries[str(path)] = parsed
