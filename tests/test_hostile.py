@@ -142,81 +142,70 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path, content_copy):
     assert before == after
 
 
-KILL_MIDWAY = """
+KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
+import atlas.write
 from atlas.pipeline import Project, build
-written = 0
-original = Path.write_bytes
-def write_then_die(self, data):
-    global written
-    written += 1
-    if written == 20:
-        os.kill(os.getpid(), signal.SIGKILL)  # as if the machine lost power mid-write
-    return original(self, data)
-Path.write_bytes = write_then_die
+calls = 0
+def die_on_call(original, number, counts=lambda *args: True):
+    def wrapper(*args):
+        global calls
+        if counts(*args):
+            calls += 1
+            if calls == number:
+                os.kill(os.getpid(), signal.SIGKILL)  # as if the machine lost power here
+        return original(*args)
+    return wrapper
+{patch}
 build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({content!r})))
 """
+# Mid-way through writing the changed files beside the site, before the commit:
+WHILE_WRITING = "Path.write_bytes = die_on_call(Path.write_bytes, 20)"
+# After the commit point (the journal), five files into moving them into place:
+WHILE_MOVING = "atlas.write.os.replace = die_on_call(os.replace, 5, lambda source, target: '.site.new' in str(source))"
+
+
+def tree(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def killed_build(tmp_path: Path, content: Path, patch: str):
+    """A built site, then every page changed and a build of that killed by `patch`."""
+    out = tmp_path / "site"
+    project = fixture_project(out, content_dir=content)
+    build(project)
+    before = tree(out)
+    site_yaml = content / "site.yaml"  # change every page, so the killed build has much to write
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Fixture Atlas", "Renamed Atlas"), encoding="utf-8")
+    script = KILLED_BUILD.format(root=str(ROOT), out=str(out), content=str(content), patch=patch)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    return project, before
 
 
 def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path, content_copy):
-    out = tmp_path / "site"
-    project = fixture_project(out, content_dir=content_copy)
-    build(project)
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    site_yaml = content_copy / "site.yaml"  # change every page, so the killed build has much to write
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Fixture Atlas", "Renamed Atlas"), encoding="utf-8")
-    script = KILL_MIDWAY.format(root=str(ROOT), out=str(out), content=str(content_copy))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
-    assert result.returncode == -signal.SIGKILL
-    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert before == after
+    project, before = killed_build(tmp_path, content_copy, WHILE_WRITING)
+    out = project.output_dir
+    assert tree(out) == before
     report = build(project)  # the next build cleans up and completes
     assert report.stats.written > 20
     assert "Renamed Atlas" in (out / "index.html").read_text(encoding="utf-8")
     assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
 
 
-KILL_WHILE_MOVING = """
-import os, signal, sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-import atlas.write
-from atlas.pipeline import Project, build
-moved = 0
-original = os.replace
-def replace_then_die(source, target):
-    global moved
-    if str(source).startswith({staging!r}):
-        moved += 1
-        if moved == 5:
-            os.kill(os.getpid(), signal.SIGKILL)  # the commit is recorded, five files are in place
-    return original(source, target)
-atlas.write.os.replace = replace_then_die
-build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({content!r})))
-"""
-
-
 def test_a_build_killed_while_moving_files_in_is_finished_and_distrusted_by_the_next(tmp_path, content_copy):
-    out = tmp_path / "site"
-    project = fixture_project(out, content_dir=content_copy)
-    build(project)
-    site_yaml = content_copy / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Fixture Atlas", "Renamed Atlas"), encoding="utf-8")
-    script = KILL_WHILE_MOVING.format(root=str(ROOT), out=str(out), content=str(content_copy),
-                                      staging=str(tmp_path / ".site.new"))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
-    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    project, _ = killed_build(tmp_path, content_copy, WHILE_MOVING)
     assert (tmp_path / ".site.journal").is_file()  # killed after the commit point
     # Back to the content of the last build that saved its state: the next build must not
     # trust that state, since the site now holds files of the killed one.
+    site_yaml = content_copy / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Renamed Atlas", "Fixture Atlas"), encoding="utf-8")
     build(project)
     clean = tmp_path / "clean"
     build(fixture_project(clean, content_dir=content_copy))
-    tree = lambda folder: {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
-    assert tree(out) == tree(clean)
+    assert tree(project.output_dir) == tree(clean)
     assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
 
 
