@@ -257,7 +257,7 @@ class SiteBuilder:
     def __init__(self, project: Project, base_url: str | None = None, preview: bool = False, again: bool = True):
         self.project = project
         self.base_url = base_url
-        self.preview = preview  # the dev server's build: changed files are replaced in place, no tree swap
+        self.preview = preview  # the dev server's build: changed files are replaced in place, no journal
         self.again = again  # False: one build only, so parsed files and records are let go once used
         self.parsed = project.parse_cache()
         self.validated: Memo = {}

@@ -7,7 +7,7 @@ name, maker, tagline, description, capabilities) at the page's own path, so a re
 to the page. Indexing whole pages cost seconds per thousand pages and gigabytes at tens of
 thousands, mostly spent parsing markup that search never shows.
 
-The index is built in a temporary folder and handed back as bytes, so the atomic swap and
+The index is built in a temporary folder and handed back as bytes, so the build's commit and
 "an unchanged build writes nothing" hold for it too. Pagefind names its files by content
 hash and writes the same bytes for the same documents, except the language order in
 `pagefind-entry.json` (a Rust hash map: it changes from run to run, and no option fixes

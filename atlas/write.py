@@ -1,11 +1,15 @@
-"""Stage 6, write: swap a complete new site into place, touching only changed files.
+"""Stage 6, write: put a new site in place, touching only changed files.
 
 Pages are handed to a `SiteWriter` as they are rendered, so a large site is never held
-in memory. A changed file is written into a staging tree
-beside the output folder; an unchanged one is left alone and, at the end, hard-linked
-into that tree (same bytes, same inode, same mtime). Only when the whole tree is ready
-does a rename put it in place, so a failed or killed build leaves the previous site
-exactly as it was, and a build that changed nothing touches nothing.
+in memory. A changed file is written into a staging tree beside the output folder; an
+unchanged one is left alone. Only when every changed file is written does the build
+commit: it writes a journal (the files to move in, the files to remove) beside the output
+folder, then moves each file into place with a rename (a reader sees the old file or the
+new one, never half of one) and deletes the journal. A build that fails or is killed
+before the journal is written leaves the previous site exactly as it was; one killed while
+moving is finished by the next build, before anything else. A build that changed nothing
+touches nothing, and a commit costs what changed, not the size of the site. The first
+build renames its whole staging tree into place.
 """
 
 from __future__ import annotations
