@@ -260,19 +260,20 @@ def _load_document(path: Path, display: str, problems: list[Problem], cache: Par
 
 
 def _parse_fast(path: Path) -> tuple[tuple, str, Any] | None:
-    """(cache key, digest, data) of a file libyaml's fast path takes whole; None for anything else."""
+    """(cache key, digest, data) of a file that loads without a problem; None for any other.
+
+    Run in the pool's workers, which report nothing: a file with a problem is loaded again
+    one by one, and its problems reported from there.
+    """
     try:
         stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            return None
-        raw = path.read_bytes()
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, _Unusual, yaml.YAMLError):
+    except OSError:
         return None
-    if data is None:
-        return None  # empty, or comments only: the careful path says so
-    return ParseCache._key(stat), digest(raw), data
+    problems: list[Problem] = []
+    document = _load_document(path, path.name, problems, None)
+    if document is None or problems:
+        return None
+    return ParseCache._key(stat), document.digest, document.data
 
 
 def _syntax_problem(display: str, error: yaml.MarkedYAMLError, text: str) -> Problem:

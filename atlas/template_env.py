@@ -152,13 +152,12 @@ class PageEnvironment(Environment):
         `depends` names the records it shows, for reuse in later builds (CarriedFragments).
         """
         found = self.fragments.get((name, key))
-        if found is None and self.carried is not None:
-            found = self.carried.get((name, key))
         if found is None:
-            found = self._render_recorded(name, values)
-            if self.carried is not None:
-                self.carried.put((name, key), *found, depends)
-        if (name, key) not in self.fragments:
+            found = self.carried.get((name, key)) if self.carried is not None else None
+            if found is None:
+                found = self._render_recorded(name, values)
+                if self.carried is not None:
+                    self.carried.put((name, key), *found, depends)
             self.fragments[name, key] = found
         html, templates = found
         if self.loaded is not None:
