@@ -102,20 +102,21 @@ class SearchCache:
     key: str = ""
     template: str = ""  # the fingerprint of search/record.html
     documents: dict[str, bytes] = field(default_factory=dict)
+    bundle: list[str] = field(default_factory=list)  # the index's files in the site, so keeping it lists no folder
     changed: bool = False
 
     @classmethod
     def load(cls, path: Path) -> "SearchCache":
         try:
             with path.open("rb") as handle:
-                key, template, documents = pickle.load(handle)
-            return cls(key, template, documents)
+                key, template, documents, bundle = pickle.load(handle)
+            return cls(key, template, documents, bundle)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             return cls()
 
     def save(self, path: Path) -> None:
         if self.changed:
-            save_pickle(path, (self.key, self.template, self.documents))
+            save_pickle(path, (self.key, self.template, self.documents, self.bundle))
             self.changed = False
 
 
@@ -138,13 +139,14 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
                 known = cache.documents.get(path)  # the page was current, so its document is too
             documents[path] = known if known is not None else search_document(renderer, route, locale)
     key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in sorted(documents.items())))
-    index = output_dir / OUTPUT_FOLDER
-    if key == cache.key and (index / ENTRY_FILE).is_file():
-        result.outputs.update(p.relative_to(output_dir).as_posix() for p in index.rglob("*") if p.is_file())
+    if key == cache.key and (output_dir / OUTPUT_FOLDER / ENTRY_FILE).is_file():
+        result.outputs.update(cache.bundle)
         return
-    for path, data in search_index(documents).items():
+    bundle = search_index(documents)
+    for path, data in bundle.items():
         result.add(path, writer.put(path, data))
-    cache.key, cache.template, cache.documents, cache.changed = key, template_fingerprint, documents, True
+    cache.key, cache.template, cache.documents, cache.bundle = key, template_fingerprint, documents, sorted(bundle)
+    cache.changed = True
 
 
 def search_document(renderer: Renderer, route: Route, locale: str) -> bytes:
