@@ -165,8 +165,13 @@ def _remove(stale, out_dir: Path) -> None:
 
 
 def _remove_empty_folders(folder: Path, out_dir: Path) -> None:
-    while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+    # rmdir refuses a folder that is not empty: asking it is one system call, where listing
+    # compare/ (40,000 pair folders at 10,000 models) to see whether it is empty took 25 ms.
+    while folder != out_dir:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone already
+            return
         folder = folder.parent
 
 
