@@ -11,7 +11,7 @@ from typing import Callable
 
 from .changelog import ChangeEntry, describe
 from .charts import LineChart, PricePoint, Scatter, price_history_chart, price_quality_scatter
-from .compare import Pair, build_pair, choose_pairs
+from .compare import Pair, build_pair, choose_pairs, pair_slug
 from .consistency import Inconsistency, find_inconsistencies
 from .fit import FitScore, fit_scores
 from .faq import GeneratedQuestion, generate_faq
@@ -199,6 +199,7 @@ class Catalog:
     capabilities: list[CapabilityEntry]
     changes: list[ChangeEntry] | None = None  # newest first; None outside a git checkout
     pairs: list[Pair] = field(default_factory=list)
+    featured_pairs: list[Pair] = field(default_factory=list)  # on the compare index: the newest models' and declared
     rubric: FitRubric | None = None
     price_quality: Scatter | None = None
 
@@ -207,19 +208,32 @@ class Catalog:
         return [p for p in self.providers.values() if p.made]
 
 
-def build_catalog(content: ValidContent, history: list[Change] | None = None) -> Catalog:
+@dataclass
+class CatalogMemo:
+    """What a long-lived builder's catalog stage keeps from one build to the next.
+
+    Per model, the figures its own record yields (given the providers, the site configuration
+    and the rubric), and the neighbours pair selection chose (compare.PairMemo). An unchanged
+    file validates to the very same frozen record (validate.Memo), so `is` tells an input
+    that did not change, and a rebuild works out figures for the edited records only.
+    """
+
+    inputs: tuple = ()  # (site, rubric, providers) the figures were worked out with
+    figures: dict[str, tuple[ModelRecord, dict]] = field(default_factory=dict)  # id -> (record, ModelEntry fields)
+    partners: dict = field(default_factory=dict)
+
+
+def build_catalog(content: ValidContent, history: list[Change] | None = None,
+                  memo: CatalogMemo | None = None) -> Catalog:
     site = content.site
     providers = {pid: ProviderEntry(pid, record) for pid, record in content.providers.items()}
-    entries = {mid: _model_entry(mid, record, providers, site) for mid, record in content.models.items()}
+    entries = _model_entries(content, providers, memo)
     for entry in entries.values():
         entry.alternatives = [entries[a] for a in entry.record.alternatives]
         entry.successor = entries.get(entry.record.successor or "")
         entry.maker.made.append(entry)
         for offering in entry.offerings:
             providers[offering.provider_id].served.append((entry, offering))
-    for entry in entries.values():
-        entry.inconsistencies = find_inconsistencies(entry.record, entry.offerings)
-        entry.fit_scores = fit_scores(entry, content.rubric)
     ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
     for provider in providers.values():
         provider.made.sort(key=_display_order)
@@ -237,15 +251,25 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None) ->
         changes_by_model.setdefault(change.model_id, []).append(change)
     for entry in ordered.values():
         entry.price_history = price_history_chart(_price_points(entry, changes_by_model.get(entry.id, [])))
-    pairs = [build_pair(entries[a], entries[b])
-             for a, b in choose_pairs(ordered, site.compare.per_model, site.compare.pairs)]
+    chosen = choose_pairs(ordered, site.compare.per_model, site.compare.pairs, memo.partners if memo else None)
+    pairs = [build_pair(entries[a], entries[b]) for a, b in chosen]
     for pair in pairs:
         pair.a.compare_with.append((pair.b, pair.slug))
         pair.b.compare_with.append((pair.a, pair.slug))
     capabilities = [CapabilityEntry(c, [m for m in ordered.values() if c.test(m.record)]) for c in CAPABILITIES]
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
-    return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs, content.rubric,
-                   price_quality_scatter(list(ordered.values())))
+    return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs,
+                   _featured_pairs(pairs, list(ordered)[: site.compare.index_models], site.compare.pairs),
+                   content.rubric, price_quality_scatter(list(ordered.values())))
+
+
+def _featured_pairs(pairs: list[Pair], newest: list[str], declared: list[tuple[str, str]]) -> list[Pair]:
+    """The compare index's list: every pair of a catalog of thousands is tens of thousands of links,
+    so it lists the newest models' pairs and those the editors declared; each model's page lists its own."""
+    newest_ids = set(newest)
+    declared_slugs = {pair_slug(a, b) for a, b in declared}
+    return [pair for pair in pairs
+            if pair.a.id in newest_ids or pair.b.id in newest_ids or pair.slug in declared_slugs]
 
 
 def _price_points(entry: ModelEntry, changes: list[Change]) -> list[PricePoint]:
@@ -280,6 +304,42 @@ def _display_order(entry: ModelEntry) -> tuple:
     """Newest first, so the home table opens on what readers are likeliest to be weighing."""
     released = entry.record.released.toordinal() if entry.record.released else 0
     return (-released, entry.record.name.casefold())
+
+
+def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
+                   memo: CatalogMemo | None) -> dict[str, ModelEntry]:
+    """An entry per model, with the figures of its own record; from `memo` for a record seen before."""
+    inputs = (content.site, content.rubric, content.providers)
+    kept = memo.figures if memo is not None and _same_inputs(memo.inputs, inputs) else {}
+    figures: dict[str, tuple[ModelRecord, dict]] = {}
+    entries = {}
+    for model_id, record in content.models.items():
+        found = kept.get(model_id)
+        if found is None or found[0] is not record:
+            entry = _model_entry(model_id, record, providers, content.site)
+            entry.inconsistencies = find_inconsistencies(record, entry.offerings)
+            entry.fit_scores = fit_scores(entry, content.rubric)
+            found = (record, {name: getattr(entry, name) for name in _OWN_FIGURES})
+        else:
+            entry = ModelEntry(model_id, record, providers[record.maker], **found[1])
+        figures[model_id] = found
+        entries[model_id] = entry
+    if memo is not None:
+        memo.inputs, memo.figures = inputs, figures
+    return entries
+
+
+# The ModelEntry fields worked out from the model's record alone, given the providers, site and rubric.
+_OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
+                "scenario_costs", "capabilities", "inconsistencies", "fit_scores")
+
+
+def _same_inputs(before: tuple, now: tuple) -> bool:
+    if not before:
+        return False
+    site, rubric, providers = before
+    return (site is now[0] and rubric is now[1] and providers.keys() == now[2].keys()
+            and all(record is now[2][pid] for pid, record in providers.items()))
 
 
 def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, ProviderEntry],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .charts import BarChart, price_bars
 from .i18n import N_
@@ -61,21 +61,77 @@ def pair_slug(first_id: str, second_id: str) -> str:
     return f"{a}-vs-{b}"
 
 
-def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours."""
+PairMemo = dict[str, tuple[tuple, list[str]]]  # model id -> (what its neighbours were chosen from, the neighbours)
+
+
+def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]],
+                 memo: PairMemo | None = None) -> list[tuple[str, str]]:
+    """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours.
+
+    `memo`, kept by a long-lived builder, holds each model's neighbours and everything they
+    were chosen from (its traits, its candidates' ids and traits); a model whose inputs are
+    all as they were keeps its neighbours without scoring a candidate. It is replaced by
+    this call's.
+    """
     chosen: set[tuple[str, str]] = set()
-    candidates = _Candidates(list(models.values()), per_model)
-    for model in models.values():
+    traits = {model_id: _Traits.of(model) for model_id, model in models.items()}
+    candidates = _Candidates(traits, per_model)
+    kept, now = memo or {}, {}
+    for model_id, model in models.items():
         partners = [alt.id for alt in model.alternatives][:per_model]
         if len(partners) < per_model:
-            ranked = sorted((other for other in candidates.near(model) if other.id not in partners),
-                            key=lambda other: (-similarity(model, other), other.id))
-            partners += [other.id for other in ranked[: per_model - len(partners)]]
-        chosen.update(tuple(sorted((model.id, partner))) for partner in partners)
+            near = candidates.near(model_id)
+            key = (per_model, tuple(partners), traits[model_id], tuple(near), tuple(traits[other] for other in near))
+            found = kept.get(model_id)
+            nearest = found[1] if found is not None and found[0] == key else _nearest(
+                traits[model_id], [other for other in near if other not in partners], traits,
+                per_model - len(partners))
+            now[model_id] = (key, nearest)
+            partners += nearest
+        chosen.update(tuple(sorted((model_id, partner))) for partner in partners)
     for first, second in extra_pairs:
         if first in models and second in models and first != second:
             chosen.add(tuple(sorted((first, second))))
+    if memo is not None:
+        memo.clear()
+        memo.update(now)
     return sorted(chosen)
+
+
+def _nearest(mine: "_Traits", others: list[str], traits: dict[str, "_Traits"], count: int) -> list[str]:
+    ranked = sorted((-mine.similarity(traits[other]), other) for other in others)
+    return [other for _, other in ranked[:count]]
+
+
+class _Traits(NamedTuple):
+    """What pair selection weighs of a model, read once: ten thousand models score 1.5 million neighbours.
+    A tuple, so a memo compares them in C."""
+
+    family: str
+    maker: str
+    blended: float | None
+    capabilities: frozenset[str]
+    context: int
+
+    @classmethod
+    def of(cls, model) -> "_Traits":
+        record = model.record
+        return cls(record.family or "", model.maker.id, model.blended, model.capability_ids, record.limits.context)
+
+    def similarity(self, other: "_Traits") -> float:
+        """Higher for models a reader would weigh against each other: family, price band, capabilities."""
+        score = 0.0
+        if self.family and self.family == other.family:
+            score += 3
+        if self.maker == other.maker:
+            score += 1
+        if self.blended and other.blended:
+            score += max(0.0, 2 - abs(math.log10(self.blended / other.blended)) * 2)
+        mine, theirs = self.capabilities, other.capabilities
+        if mine or theirs:
+            score += 2 * len(mine & theirs) / len(mine | theirs)
+        score += max(0.0, 1 - abs(math.log2(self.context / other.context)) / 3)
+        return score
 
 
 class _Candidates:
@@ -85,40 +141,26 @@ class _Candidates:
     selection linear in the number of models.
     """
 
-    def __init__(self, models: list[Any], per_model: int):
+    def __init__(self, traits: dict[str, _Traits], per_model: int):
         self.window = max(4 * per_model, 8)
-        self.by_price = sorted(models, key=lambda m: (m.blended is None, m.blended or 0, m.id))
-        self.position = {m.id: index for index, m in enumerate(self.by_price)}
-        self.by_family: dict[str, list[Any]] = {}
-        self.by_maker: dict[str, list[Any]] = {}
-        for model in models:
-            if model.record.family:
-                self.by_family.setdefault(model.record.family, []).append(model)
-            self.by_maker.setdefault(model.maker.id, []).append(model)
+        self.by_price = sorted(traits, key=lambda m: (traits[m].blended is None, traits[m].blended or 0, m))
+        self.position = {model_id: index for index, model_id in enumerate(self.by_price)}
+        self.traits = traits
+        self.by_family: dict[str, list[str]] = {}
+        self.by_maker: dict[str, list[str]] = {}
+        for model_id, found in traits.items():
+            if found.family:
+                self.by_family.setdefault(found.family, []).append(model_id)
+            self.by_maker.setdefault(found.maker, []).append(model_id)
 
-    def near(self, model) -> list[Any]:
-        index = self.position[model.id]
-        found = {m.id: m for m in self.by_price[max(0, index - self.window): index + self.window + 1]}
-        for group in (self.by_family.get(model.record.family or "", []), self.by_maker[model.maker.id]):
-            found.update((m.id, m) for m in group[: 4 * self.window])
-        found.pop(model.id, None)
-        return list(found.values())
-
-
-def similarity(model, other) -> float:
-    """Higher for models a reader would weigh against each other: family, price band, capabilities."""
-    score = 0.0
-    if model.record.family and model.record.family == other.record.family:
-        score += 3
-    if model.maker.id == other.maker.id:
-        score += 1
-    if model.blended and other.blended:
-        score += max(0.0, 2 - abs(math.log10(model.blended / other.blended)) * 2)
-    mine, theirs = model.capability_ids, other.capability_ids
-    if mine or theirs:
-        score += 2 * len(mine & theirs) / len(mine | theirs)
-    score += max(0.0, 1 - abs(math.log2(model.record.limits.context / other.record.limits.context)) / 3)
-    return score
+    def near(self, model_id: str) -> list[str]:
+        index = self.position[model_id]
+        mine = self.traits[model_id]
+        found = dict.fromkeys(self.by_price[max(0, index - self.window): index + self.window + 1])
+        for group in (self.by_family.get(mine.family, []), self.by_maker[mine.maker]):
+            found.update(dict.fromkeys(group[: 4 * self.window]))
+        found.pop(model_id, None)
+        return list(found)
 
 
 PRICE_CHART_METRICS = [(N_("Input"), "input_price"), (N_("Output"), "output_price"), (N_("Blended"), "blended")]

@@ -89,7 +89,7 @@ class BuildState:
             return False  # new, or the page now shows other records (new neighbours, say)
         changed = self.changed
         return (all(part.isdisjoint(changed) for part in depends_on) and recorded[1].isdisjoint(changed)
-                and (output_dir / output_file).is_file())
+                and os.path.isfile(f"{output_dir}/{output_file}"))  # a third of pathlib's cost, 100,000 times
 
     def record(self, output_file: str, depends_on: Depends, templates: frozenset[str]) -> None:
         # The parts are shared by many files (a route's two languages, every page of one

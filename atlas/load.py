@@ -149,9 +149,14 @@ class ParseCache:
             if parsed is not None:
                 self.entries[str(path)] = parsed
 
+    def _changed(self) -> bool:
+        # An entry this run used unchanged is the very tuple it was given: no need to compare the data.
+        entries = self.entries
+        return len(self.used) != len(entries) or any(entries.get(path) is not entry for path, entry in self.used.items())
+
     def save(self) -> None:
         """Keep the entries this run used (a deleted file's entry goes), on disk and for the next run."""
-        if self.path is not None and self.used != self.entries:
+        if self.path is not None and self._changed():
             save_pickle(self.path, self.used)
         self.entries, self.used = self.used, {}
 

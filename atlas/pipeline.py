@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .catalog import Catalog, build_catalog
+from .catalog import Catalog, CatalogMemo, build_catalog
 from .data_outputs import render_data
 from .history import read_history
 from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
@@ -17,7 +17,7 @@ from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import SITEMAP_DEPENDENCY, Route, build_routes, listed_pages
+from .routes import SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, listed_pages
 from .search_index import DOCUMENT_TEMPLATE, SEARCHABLE_KINDS, SearchCache, index_for_search, search_document
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
@@ -85,11 +85,13 @@ class BuildReport:
 
 
 def load_catalog(project: Project, timings: Timings | None = None, fingerprints: Fingerprints | None = None,
-                 parsed: ParseCache | None = None, validated: Memo | None = None) -> tuple[Catalog | None, list[Problem]]:
+                 parsed: ParseCache | None = None, validated: Memo | None = None,
+                 derived: CatalogMemo | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Stages 1–3; returns every content problem found, or the catalog when there are none.
 
     With `fingerprints`, also records a fingerprint of every content file and of the history.
-    `parsed` and `validated` carry parsed files and validated records from build to build.
+    `parsed`, `validated` and `derived` carry parsed files, validated records and derived
+    figures from build to build.
     """
     timings = timings or Timings()
     with timings.stage("load"):
@@ -102,10 +104,10 @@ def load_catalog(project: Project, timings: Timings | None = None, fingerprints:
     with timings.stage("history"):
         history = read_history(project.content_dir)
     with timings.stage("catalog"):
-        catalog = build_catalog(content, history)
+        catalog = build_catalog(content, history, derived)
     if fingerprints is not None:
         fingerprints.update({name: document.digest for name, document in content.documents.items()})
-        fingerprints["site"] = files.site.digest + (files.rubric.digest if files.rubric else "")
+        fingerprints[SITE_DEPENDENCY] = files.site.digest + (files.rubric.digest if files.rubric else "")
         fingerprints["history"] = digest(repr(history).encode())
     return catalog, []
 
@@ -178,9 +180,9 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
                        locales: list[str]) -> dict[str, CarriedFragments] | None:
     """Bring a builder's fragments up to this build: what changed since, and a store per locale."""
     if carried is None or state is None:
-        return None
+        return None  # a one-off build: fragments live as long as the build
     for locale in locales:
-        always = frozenset({"site", "code", "static", "base_url", f"locale:{locale}"})
+        always = frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
         kept = carried[locale].kept if locale in carried else {}
         carried[locale] = CarriedFragments(state.changed, always, kept)
     return carried
@@ -201,14 +203,17 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
         renderer.compile_all()
     listed = listed_pages(routes)
 
-    def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None]:
+    def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None, dict | None]:
         if job.locale is None:
-            return render_data(job.route, renderer.catalog, renderer.urls, listed).encode("utf-8"), frozenset(), None
+            data = render_data(job.route, renderer.catalog, renderer.urls, listed)
+            return data.encode("utf-8"), frozenset(), None, None
         html, templates = renderer.render_recording(job.route, job.locale)
         document = search_document(renderer, job.route, job.locale) if job.searchable else None
-        return html.encode("utf-8"), templates, document
+        return html.encode("utf-8"), templates, document, renderer.take_fresh_fragments(job.locale)
 
-    for job, (data, templates, document) in zip(jobs, map_each(render, jobs)):
+    for job, (data, templates, document, fragments) in zip(jobs, map_each(render, jobs)):
+        if fragments:  # made in a worker: kept here, for the next build of a long-lived builder
+            renderer.keep_fragments(job.locale, fragments)
         result.add(job.path, writer.put(job.path, data))
         if job.locale is not None:
             result.rendered_paths.add(job.path)
@@ -220,12 +225,13 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
 
 def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
     """Data outputs first: the sitemap and the API index are the longest single jobs."""
-    data = frozenset({"code", "base_url"})
+    data = frozenset({SITE_DEPENDENCY, "code", "base_url"})
     for route in routes:
         if not route.is_page:
             yield Job(route, None, route.output_file, (route.depends_on, data))
     locales = renderer.catalog.site.locales
-    pages = {locale: frozenset({"code", "static", "base_url", f"locale:{locale}"}) for locale in locales}
+    pages = {locale: frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
+             for locale in locales}
     for route in routes:
         for locale in (locales if route.is_page else ()):
             yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file, (route.depends_on, pages[locale]))
@@ -261,6 +267,7 @@ class SiteBuilder:
         self.again = again  # False: one build only, so parsed files and records are let go once used
         self.parsed = project.parse_cache()
         self.validated: Memo = {}
+        self.derived = CatalogMemo() if again else None  # figures of unchanged records, for the next build
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
@@ -287,10 +294,9 @@ class SiteBuilder:
         check_output_folder(project.output_dir, project.root)
         timings = Timings()
         fingerprints: Fingerprints = {}
-        catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated)
+        catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated, self.derived)
         if catalog is None:
             raise ContentError(problems)
-        self._forget_unused_records(fingerprints)
         if not self.again:
             self.parsed.release()  # 340 MB of parsed YAML at 10,000 models, no longer needed
             self.validated = {}
@@ -302,7 +308,7 @@ class SiteBuilder:
         gc.freeze()
         if resume_collecting:
             gc.enable()
-        fragments = self.fragments if self.state is not None else {}
+        fragments = None if not self.again else self.fragments if self.state is not None else {}
         self.state = self.search = self.fragments = None  # until this build succeeds
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
@@ -318,10 +324,6 @@ class SiteBuilder:
         search.save(project.search_cache_file())
         self.state, self.search, self.fragments = state, search, fragments
         return BuildReport(result.pages, result.rendered, stats, timings)
-
-    def _forget_unused_records(self, fingerprints: Fingerprints) -> None:
-        current = set(fingerprints.values())
-        self.validated = {key: record for key, record in self.validated.items() if key[1] in current}
 
 
 def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:

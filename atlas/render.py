@@ -31,6 +31,7 @@ from .routes import Route, capability_path, compare_path, model_path, provider_p
 
 
 MODEL_ROW = "partials/model_row.html"
+SERVED_ROW = "partials/served_row.html"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,14 @@ class Renderer:
             for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
                 env.get_template(name)
 
+    def take_fresh_fragments(self, locale: str) -> dict | None:
+        """Fragments made for this locale since the last call, when a builder keeps them between builds."""
+        carried = self.environments[locale].carried
+        return carried.take_fresh() if carried is not None else None
+
+    def keep_fragments(self, locale: str, fragments: dict) -> None:
+        self.environments[locale].carried.kept.update(fragments)
+
     def _environment(self, locale: str, translations, carried: CarriedFragments | None) -> PageEnvironment:
         env = PageEnvironment(
             carried=carried,
@@ -111,8 +120,15 @@ class Renderer:
                            say=speaker.say, compare_cell=speaker.compare_cell)
         urls = self.urls
 
-        def model_row(model) -> Markup:
-            return env.render_once(MODEL_ROW, model.id, {"model": model}, model.shown_records)
+        def model_rows(models) -> Markup:
+            # Ten thousand rows on the home page: joined here, not in a template loop.
+            return Markup("\n".join([env.render_once(MODEL_ROW, model.id, {"model": model}, model.shown_records)
+                                      for model in models]))
+
+        def served_rows(provider) -> Markup:
+            return Markup("\n".join([env.render_once(SERVED_ROW, (provider.id, model.id),
+                                                     {"model": model, "offering": offering}, model.shown_records)
+                                      for model, offering in provider.served]))
 
         env.globals.update(
             site=self.catalog.site,
@@ -129,7 +145,8 @@ class Renderer:
             url_root=lambda name: urls.base_path + name,
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
-            model_row=model_row,
+            model_rows=model_rows,
+            served_rows=served_rows,
             fragment=env.fragment,
             flag=speaker.flag,
             json_ld=json_ld,

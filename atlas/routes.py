@@ -3,13 +3,14 @@
 A route is locale-free (`models/o4-mini/`); the site writes each route once per
 locale, the default locale at the root and the others under `/<locale>/`.
 Dependencies name content records (`models/o4-mini`) so an incremental build can
-tell which pages an edit touches.
+tell which pages an edit touches; what every page depends on (the site configuration,
+the code) is added by the pipeline.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog
@@ -87,7 +88,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
         depends |= {f"models/{m.id}" for m, _ in provider.served}
         routes.append(Route("provider", provider_path(provider.id), "pages/provider.html",
                             {"provider": provider}, frozenset(depends)))
-    routes.append(Route("compare-index", "compare/", "pages/compare_index.html", {"pairs": catalog.pairs}, everything))
+    routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
+                        {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)}, everything))
     for pair in catalog.pairs:
         depends = {f"models/{pair.a.id}", f"models/{pair.b.id}", f"providers/{pair.a.maker.id}",
                    f"providers/{pair.b.maker.id}"}
@@ -98,7 +100,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
                             {"capability": capability}, every_model))
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
-    return [_with_site(route) for route in routes]
+    return routes
 
 
 def _newest_verified(catalog: Catalog):
@@ -136,7 +138,3 @@ def _sitemap_routes(routes: list[Route], locales: int) -> list[Route]:
 def listed_pages(routes: list[Route]) -> list[Route]:
     """The pages a sitemap lists: every page but the 404s and the feed."""
     return [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
-
-
-def _with_site(route: Route) -> Route:
-    return replace(route, depends_on=route.depends_on | {SITE_DEPENDENCY})

@@ -281,6 +281,8 @@ class Scenario(Strict):
 class CompareSettings(Strict):
     per_model: Annotated[int, Field(ge=0, le=20)] = 5
     pairs: list[tuple[ModelId, ModelId]] = []
+    index_models: Annotated[int, Field(ge=0, description="The compare index lists the comparisons of this many "
+                                       "of the newest models, and every pair in `pairs`.")] = 50
 
 
 class SiteConfig(Strict):

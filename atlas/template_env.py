@@ -107,6 +107,15 @@ class CarriedFragments:
     changed: frozenset[str]
     always: frozenset[str]  # names every fragment depends on: its locale, the config, the code
     kept: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    fresh: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A fragment older than this build whose names changed is dropped now: were it left
+        # until a page asked for it, a later build, which compares against its own changes
+        # only, would take it for current.
+        stale = [key for key, (_, _, depends) in self.kept.items() if not depends.isdisjoint(self.changed)]
+        for key in stale:
+            del self.kept[key]
 
     def get(self, key: tuple[str, Hashable]) -> tuple[Markup, frozenset[str]] | None:
         found = self.kept.get(key)
@@ -115,7 +124,13 @@ class CarriedFragments:
         return found[0], found[1]
 
     def put(self, key: tuple[str, Hashable], html: Markup, templates: frozenset[str], depends: frozenset[str]) -> None:
-        self.kept[key] = (html, templates, depends | self.always | {f"template:{name}" for name in templates})
+        self.kept[key] = self.fresh[key] = (html, templates,
+                                            depends | self.always | {f"template:{name}" for name in templates})
+
+    def take_fresh(self) -> dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]]:
+        """The fragments made since the last call: a render worker sends them to the builder, which keeps them."""
+        fresh, self.fresh = self.fresh, {}
+        return fresh
 
 
 class PageEnvironment(Environment):

@@ -40,6 +40,8 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     validated, by schema and file digest, so a rebuild validates only the files that changed.
     The rules across records always run on the whole catalog."""
     problems: list[Problem] = []
+    if memo is not None:
+        _forget_other_files(memo, files)
     typed = functools.partial(_typed, memo=memo if memo is not None else {})
     site = typed(SiteConfig, files.site, problems) if files.site else None
     providers = _typed_all(typed, ProviderRecord, files.providers, "provider", problems)
@@ -53,6 +55,14 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     documents = {f"models/{k}": v for k, v in files.models.items()}
     documents.update({f"providers/{k}": v for k, v in files.providers.items()})
     return ValidContent(site, providers, models, documents, rubric), problems
+
+
+def _forget_other_files(memo: Memo, files: ContentFiles) -> None:
+    """Keep only records of files loaded now: an edited or deleted file's old record goes."""
+    documents = [files.site, files.rubric, *files.providers.values(), *files.models.values()]
+    current = {document.digest for document in documents if document is not None}
+    for key in [key for key in memo if key[1] not in current]:
+        del memo[key]
 
 
 def _typed_all(typed: Callable, schema: type[BaseModel], documents: dict[str, Document], kind: str,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from atlas.catalog import build_catalog
+from atlas.catalog import CatalogMemo, build_catalog
 from atlas.compare import choose_pairs
 from atlas.load import load_content
 from atlas.pipeline import load_catalog
@@ -93,6 +93,49 @@ def test_pairs_grow_linearly(tmp_path):
     compare_pages = [r for r in build_routes(catalog) if r.kind == "compare"]
     assert len(compare_pages) == len(catalog.pairs) <= n * k + len(catalog.site.compare.pairs)
     assert len(pairs) >= n * k // 2  # neighbours are found, not just declared alternatives
+
+
+def _bigger_content(copies: int):
+    files, _ = load_content(FIXTURE_CONTENT, FIXTURE_CONTENT.parent)
+    content, problems = validate_content(files)
+    assert problems == []
+    models = {f"{model_id}-{index}": record.model_copy(update={"alternatives": []})
+              for index in range(copies) for model_id, record in content.models.items()}
+    return content.__class__(content.site, content.providers, models, content.documents, content.rubric)
+
+
+def _figures(catalog) -> dict:
+    return {model_id: (m.blended, m.monthly_cost, [f.score for f in m.fit_scores], m.capability_ids,
+                       [other.id for other, _ in m.compare_with]) for model_id, m in catalog.models.items()}
+
+
+def test_a_catalog_kept_between_builds_equals_a_clean_one():
+    """The dev server's builder reuses figures and chosen neighbours of unchanged records."""
+    content = _bigger_content(30)
+    memo = CatalogMemo()
+    build_catalog(content, memo=memo)
+    models = dict(content.models)
+    for model_id, price in (("alpha-mini-0", 0.02), ("beta-open-1", 40.0), ("gamma-long-12", 3.0)):
+        pricing = models[model_id].pricing.model_copy(update={"input": price, "output": price * 4})
+        models[model_id] = models[model_id].model_copy(update={"pricing": pricing})
+    del models["alpha-pro-0"]
+    edited = content.__class__(content.site, content.providers, models, content.documents, content.rubric)
+    kept, clean = build_catalog(edited, memo=memo), build_catalog(edited)
+    assert [p.slug for p in kept.pairs] == [p.slug for p in clean.pairs]
+    assert _figures(kept) == _figures(clean)
+    assert kept.models["alpha-mini-0"].blended == pytest.approx(0.02 * 0.7 + 0.08 * 0.3)
+
+
+def test_the_compare_index_lists_the_newest_models_pairs_and_the_declared_ones():
+    content = _bigger_content(10)
+    site = content.site.model_copy(update={"compare": content.site.compare.model_copy(update={"index_models": 2})})
+    catalog = build_catalog(content.__class__(site, content.providers, content.models, content.documents,
+                                              content.rubric))
+    newest = list(catalog.models)[:2]
+    assert 0 < len(catalog.featured_pairs) < len(catalog.pairs)
+    assert all(pair.a.id in newest or pair.b.id in newest for pair in catalog.featured_pairs)
+    assert {pair.slug for pair in catalog.pairs if {pair.a.id, pair.b.id} & set(newest)} == {
+        pair.slug for pair in catalog.featured_pairs}
 
 
 def test_model_pages_link_their_compare_pages(fixture_site):

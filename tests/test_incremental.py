@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas import parallel
 from atlas.pipeline import SiteBuilder, build
 from conftest import ROOT, fixture_project
 
@@ -41,6 +42,8 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 EDITS = {
     "record": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "  input: 1.10\n", "  input: 0.95\n"),
+    "second record": lambda c, t, l: replace_in(c / "models" / "beta-open.yaml", "input: 0.10, output: 0.40",
+                                                "input: 0.12, output: 0.40"),  # the home page again, not alpha-mini's row
     "template": lambda c, t, l: replace_in(t / "partials" / "model" / "sources.html", "<h2 id=\"sources-title\">",
                                            "<h2 id=\"sources-title\" class=\"edited\">"),
     "verified date": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "last_verified: 2026-04-28",
@@ -112,10 +115,14 @@ def test_preview_build_writes_in_place_and_matches_a_clean_build(workspace):
     assert (folder / "index.html").stat().st_ino != inode  # replaced, not rewritten through the old inode
 
 
-@pytest.mark.parametrize("preview", [True, False], ids=["in place", "atomic"])
-def test_one_builder_through_every_edit_matches_clean_builds(workspace, preview):
-    """The dev server keeps one builder (parsed files, records, state in memory) for a whole session."""
+@pytest.mark.parametrize("preview, pool", [(True, False), (False, False), (True, True)],
+                         ids=["in place", "atomic", "in place, pages rendered in worker processes"])
+def test_one_builder_through_every_edit_matches_clean_builds(workspace, monkeypatch, preview, pool):
+    """The dev server keeps one builder (parsed files, records, derived figures, rendered table
+    rows, state in memory) for a whole session. With a pool, rows come back from the workers."""
     tmp_path, content, templates, locales, incremental = workspace
+    if pool:
+        monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     builder = SiteBuilder(incremental, preview=preview)
     assert builder.build().stats.written == 0
     for edit in EDITS:
@@ -155,3 +162,19 @@ def test_the_search_index_is_rebuilt_only_when_a_search_document_changes(workspa
     build(incremental)
     assert tree(index) != before
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "search")
+
+
+def test_rows_kept_between_builds_follow_edits_made_while_workers_rendered(workspace, monkeypatch):
+    """Table rows a builder keeps must not outlive an edit whose pages were rendered in worker processes."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    EDITS["record"](content, templates, locales)
+    builder.build()  # in this process: alpha-mini's new row is kept
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    replace_in(content / "models" / "alpha-mini.yaml", "  input: 0.95\n", "  input: 0.90\n")
+    builder.build()  # in workers: its row changes again there
+    monkeypatch.undo()
+    EDITS["second record"](content, templates, locales)
+    builder.build()  # in this process: the home page again, with alpha-mini's row as the workers left it
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "rows")
