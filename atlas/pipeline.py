@@ -17,7 +17,7 @@ from .load import ParseCache, load_content
 from .parallel import map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, listed_pages
+from .routes import SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, listed_pages, name_dependency
 from .search_index import DOCUMENT_TEMPLATE, SEARCHABLE_KINDS, SearchCache, index_for_search, search_document
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
@@ -107,6 +107,7 @@ def load_catalog(project: Project, timings: Timings | None = None, fingerprints:
         catalog = build_catalog(content, history, derived)
     if fingerprints is not None:
         fingerprints.update({name: document.digest for name, document in content.documents.items()})
+        fingerprints.update({name_dependency(model_id): record.name for model_id, record in content.models.items()})
         fingerprints[SITE_DEPENDENCY] = files.site.digest + (files.rubric.digest if files.rubric else "")
         fingerprints["history"] = digest(repr(history).encode())
     return catalog, []

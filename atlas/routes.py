@@ -78,11 +78,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
               every_model | {HISTORY_DEPENDENCY}),
     ]
     for model in catalog.models.values():
-        related = {model.id, *(a.id for a in model.alternatives), *(other.id for other, _ in model.compare_with),
-                   *(m.id for m in model.more_from_maker), *(m.id for m in model.same_family)}
-        depends = {f"models/{m}" for m in related} | {f"providers/{o.provider_id}" for o in model.offerings}
-        depends.add(f"providers/{model.maker.id}")
-        routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model}, frozenset(depends)))
+        routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model},
+                            _model_page_depends(model)))
     for provider in catalog.providers.values():
         depends = {f"providers/{provider.id}"} | {f"models/{m.id}" for m in provider.made}
         depends |= {f"models/{m.id}" for m, _ in provider.served}
@@ -95,12 +92,31 @@ def build_routes(catalog: Catalog) -> list[Route]:
                    f"providers/{pair.b.maker.id}"}
         routes.append(Route("compare", compare_path(pair.slug), "pages/compare.html", {"pair": pair},
                             frozenset(depends)))
-    for capability in catalog.capabilities:
+    for capability in catalog.capabilities:  # its table names each model's maker: providers too
         routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
-                            {"capability": capability}, every_model))
+                            {"capability": capability}, everything))
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
     return routes
+
+
+def name_dependency(model_id: str) -> str:
+    """The name of a model, apart from the rest of its record: what a page that only links to it shows."""
+    return f"models/{model_id}:name"
+
+
+def _model_page_depends(model) -> frozenset[str]:
+    """Its own records; those of the models it shows prices of (alternatives, more from the maker);
+    the names of those it only links to (comparisons, family, successor). A price edit then
+    reaches the pages that show the price, not the hundreds that link to the model."""
+    depends = set(model.shown_records)
+    for other in (*model.alternatives, *model.more_from_maker):
+        depends |= other.shown_records
+    linked = [other for other, _ in model.compare_with] + model.same_family
+    if model.successor is not None:
+        linked.append(model.successor)
+    depends.update(name_dependency(other.id) for other in linked)
+    return frozenset(depends)
 
 
 def _newest_verified(catalog: Catalog):

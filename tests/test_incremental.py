@@ -44,6 +44,10 @@ EDITS = {
     "record": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "  input: 1.10\n", "  input: 0.95\n"),
     "second record": lambda c, t, l: replace_in(c / "models" / "beta-open.yaml", "input: 0.10, output: 0.40",
                                                 "input: 0.12, output: 0.40"),  # the home page again, not alpha-mini's row
+    "renamed record": lambda c, t, l: replace_in(c / "models" / "gamma-long.yaml", "name: Gamma Long",
+                                                 "name: Gamma Longer"),  # on pages that list its name only
+    "provider record": lambda c, t, l: replace_in(c / "providers" / "openlab.yaml", "name: OpenLab",
+                                                  "name: OpenLab Research"),  # makers' names in every table
     "template": lambda c, t, l: replace_in(t / "partials" / "model" / "sources.html", "<h2 id=\"sources-title\">",
                                            "<h2 id=\"sources-title\" class=\"edited\">"),
     "verified date": lambda c, t, l: replace_in(c / "models" / "alpha-mini.yaml", "last_verified: 2026-04-28",
