@@ -11,7 +11,7 @@ from typing import Callable
 
 from .changelog import ChangeEntry, describe
 from .charts import LineChart, PricePoint, Scatter, price_history_chart, price_quality_scatter
-from .compare import Pair, build_pair, choose_pairs, pair_slug
+from .compare import Pair, PairMemo, build_pair, choose_pairs, pair_slug
 from .consistency import Inconsistency, find_inconsistencies
 from .fit import FitScore, fit_scores
 from .faq import GeneratedQuestion, generate_faq
@@ -220,7 +220,7 @@ class CatalogMemo:
 
     inputs: tuple = ()  # (site, rubric, providers) the figures were worked out with
     figures: dict[str, tuple[ModelRecord, dict]] = field(default_factory=dict)  # id -> (record, ModelEntry fields)
-    partners: dict = field(default_factory=dict)
+    partners: PairMemo = field(default_factory=dict)  # model id -> its neighbours, and what they were chosen from
 
 
 def build_catalog(content: ValidContent, history: list[Change] | None = None,

@@ -30,10 +30,16 @@ def _render_chunk(bounds: tuple[int, int]) -> list:
     return [_render(job) for job in _jobs[start:end]]
 
 
+def in_pool(jobs: int, workers: int | None = None) -> bool:
+    """Whether `map_each` renders this many jobs in forked workers (or here, one by one)."""
+    workers = workers or len(os.sched_getaffinity(0))
+    return workers >= 2 and jobs >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_each(render: Callable, jobs: Sequence, workers: int | None = None) -> Iterator:
     """`render(job)` for every job, yielded in job order as the results come in."""
     workers = workers or len(os.sched_getaffinity(0))
-    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if not in_pool(len(jobs), workers):
         yield from map(render, jobs)
         return
     global _jobs, _render
