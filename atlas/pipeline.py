@@ -131,35 +131,55 @@ class RenderResult:
             self.written.add(path)
 
 
-def render_site(project: Project, catalog: Catalog, timings: Timings, writer: SiteWriter,
-                base_url: str | None = None, state: BuildState | None = None,
-                fingerprints: Fingerprints | None = None, search: SearchCache | None = None,
-                carried: dict[str, CarriedFragments] | None = None) -> RenderResult:
-    """Stages 4–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
+@dataclass(frozen=True)
+class SitePlan:
+    """Stage 4, routes: every output of the site, and the fingerprints of all they depend on."""
 
-    Pages go to the writer as they come from the render workers, so the site is never
-    held in memory whole.
-    """
+    catalog: Catalog
+    urls: SiteUrls
+    routes: list[Route]
+    listed: list[Route]  # the pages the sitemaps list
+    assets: dict[str, bytes]  # static files, by name
+    versions: dict[str, str]  # their version tags, for cache-busting URLs
+    fingerprints: Fingerprints  # now, of every dependency name
+
+
+def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: str | None = None,
+              fingerprints: Fingerprints | None = None) -> SitePlan:
+    """`fingerprints`: those of the content (load_catalog's); the code's, templates', assets' and
+    translations' are added here."""
     site = catalog.site
     urls = SiteUrls(base_url or site.base_url, site.default_locale)
     assets = _static_files(project.static_dir)
     versions = {name: asset_version(data) for name, data in assets.items()}
     with timings.stage("routes"):
         routes = build_routes(catalog)
+        listed = listed_pages(routes)
         now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions),
-               SITEMAP_DEPENDENCY: sitemap_fingerprint(listed_pages(routes), catalog)}
+               SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
+    return SitePlan(catalog, urls, routes, listed, assets, versions, now)
+
+
+def render_site(project: Project, plan: SitePlan, timings: Timings, writer: SiteWriter,
+                state: BuildState | None = None, search: SearchCache | None = None,
+                carried: dict[str, CarriedFragments] | None = None) -> RenderResult:
+    """Stages 5–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
+
+    Pages go to the writer as they come from the render workers, so the site is never
+    held in memory whole.
+    """
     if state is not None:
-        state.compare(now)
+        state.compare(plan.fingerprints)
     result = RenderResult()
-    for name, data in assets.items():
+    for name, data in plan.assets.items():
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
     with timings.stage("render"):
-        renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls, versions, project.cache_dir,
-                            _carried_fragments(carried, state, site.locales))
-        _render_all(routes, renderer, writer, result, project.output_dir, state)
+        renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
+                            project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
+        _render_all(plan, renderer, writer, result, project.output_dir, state)
     with timings.stage("search index"):
-        index_for_search(routes, renderer, writer, result, project.output_dir,
-                         search or SearchCache(), now[f"template:{DOCUMENT_TEMPLATE}"])
+        index_for_search(plan.routes, renderer, writer, result, project.output_dir,
+                         search or SearchCache(), plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"])
     return result
 
 
@@ -189,11 +209,11 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
     return carried
 
 
-def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
+def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
                 output_dir: Path, state: BuildState | None) -> None:
     """Every stale page and data output, rendered on every core and written by this process as they come."""
     jobs, kept = [], 0
-    for job in _jobs(routes, renderer):
+    for job in _jobs(plan.routes, renderer):
         if state is not None and state.is_current(job.path, job.depends, output_dir):
             result.outputs.add(job.path)
             kept += job.locale is not None
@@ -202,7 +222,7 @@ def _render_all(routes: list[Route], renderer: Renderer, writer: SiteWriter, res
     result.pages = kept + sum(job.locale is not None for job in jobs)
     if in_pool(len(jobs)):
         renderer.compile_all()  # once here, not in every worker
-    listed = listed_pages(routes)
+    listed = plan.listed
 
     def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None, dict | None]:
         if job.locale is None:
@@ -301,6 +321,7 @@ class SiteBuilder:
         if not self.again:
             self.parsed.release()  # 340 MB of parsed YAML at 10,000 models, no longer needed
             self.validated = {}
+        plan = plan_site(project, catalog, timings, self.base_url, fingerprints)
         writer = SiteWriter(project.output_dir, atomic=not self.preview)  # finishes a commit cut short
         if writer.recovered:
             self.state = None  # the site holds files of a build whose state was never saved
@@ -315,8 +336,7 @@ class SiteBuilder:
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
         try:
-            result = render_site(project, catalog, timings, writer, self.base_url, state, fingerprints, search,
-                                 fragments)
+            result = render_site(project, plan, timings, writer, state, search, fragments)
             with timings.stage("write"):
                 stats = writer.finish(result.outputs, result.written, state.outputs)
         except BaseException:

@@ -190,7 +190,7 @@ def _compile_templates(renderer) -> int:
 
 
 def _static_files(static_dir: Path) -> dict[str, bytes]:
-    """The same files pipeline.render_site hashes for asset URLs."""
+    """The same files pipeline.plan_site hashes for asset URLs."""
     if not static_dir.is_dir():
         return {}
     return {path.relative_to(static_dir).as_posix(): path.read_bytes()
