@@ -128,14 +128,16 @@ def test_a_catalog_kept_between_builds_equals_a_clean_one():
 
 def test_the_compare_index_lists_the_newest_models_pairs_and_the_declared_ones():
     content = _bigger_content(10)
-    site = content.site.model_copy(update={"compare": content.site.compare.model_copy(update={"index_models": 2})})
+    declared = ("alpha-pro-9", "beta-open-8")
+    compare = content.site.compare.model_copy(update={"index_models": 2, "pairs": [declared]})
+    site = content.site.model_copy(update={"compare": compare})
     catalog = build_catalog(content.__class__(site, content.providers, content.models, content.documents,
                                               content.rubric))
-    newest = list(catalog.models)[:2]
+    newest = set(list(catalog.models)[:2])
+    assert not newest & set(declared)
     assert 0 < len(catalog.featured_pairs) < len(catalog.pairs)
-    assert all(pair.a.id in newest or pair.b.id in newest for pair in catalog.featured_pairs)
-    assert {pair.slug for pair in catalog.pairs if {pair.a.id, pair.b.id} & set(newest)} == {
-        pair.slug for pair in catalog.featured_pairs}
+    expected = {pair.slug for pair in catalog.pairs if {pair.a.id, pair.b.id} & newest} | {"alpha-pro-9-vs-beta-open-8"}
+    assert {pair.slug for pair in catalog.featured_pairs} == expected
 
 
 def test_model_pages_link_their_compare_pages(fixture_site):
