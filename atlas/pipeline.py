@@ -53,7 +53,8 @@ class Project:
         )
 
     def parse_cache(self) -> ParseCache:
-        return ParseCache(self.cache_dir / f"parsed-{digest(str(self.content_dir).encode())}.pickle")
+        # "-2": entries hold pickled data since format 2; a cache of the first format is left unread
+        return ParseCache(self.cache_dir / f"parsed-2-{digest(str(self.content_dir).encode())}.pickle")
 
     def search_cache_file(self) -> Path:
         return self.cache_dir / f"search-{digest(str(self.output_dir).encode())}.pickle"

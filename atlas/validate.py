@@ -89,12 +89,13 @@ def _typed(schema: type[BaseModel], document: Document, problems: list[Problem],
     key = (schema, document.digest)
     if document.digest and key in memo:
         return memo[key]  # records are frozen: one object can serve every build
-    if not isinstance(document.data, dict):
+    data = document.data  # made anew for a cached file: asked once
+    if not isinstance(data, dict):
         problems.append(Problem(document.display, 1, None, "a record must be a mapping of keys to values",
                                 "start the file with 'name: ...' style keys"))
         return None
     try:
-        record = schema.model_validate(document.data)
+        record = schema.model_validate(data)
     except ValidationError as error:
         problems.extend(_schema_problems(schema, document, error))
         return None
@@ -105,14 +106,15 @@ def _typed(schema: type[BaseModel], document: Document, problems: list[Problem],
 
 def _schema_problems(schema: type[BaseModel], document: Document, error: ValidationError) -> Iterator[Problem]:
     reported: set[KeyPath] = set()
+    data = document.data
     for detail in error.errors(include_url=False):
-        if _other_union_branch(document.data, detail["loc"]):
+        if _other_union_branch(data, detail["loc"]):
             continue
-        path = _data_path(document.data, detail["loc"])
+        path = _data_path(data, detail["loc"])
         if path in reported:  # a union reports once per member; one message is enough
             continue
         reported.add(path)
-        message, hint = _explain(schema, document.data, path, detail)
+        message, hint = _explain(schema, data, path, detail)
         yield Problem(document.display, document.line_of(path), None, message, hint)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from atlas.load import load_document
+from atlas.load import ParseCache, load_content, load_document
+from conftest import FIXTURE_CONTENT
 
 
 def load(tmp_path: Path, text: str | bytes):
@@ -65,3 +67,20 @@ def test_syntax_error_has_line_and_column(tmp_path):
     assert document is None
     assert problems[0].line is not None and problems[0].column is not None
     assert problems[0].message.startswith("YAML syntax error")
+
+
+def test_the_parse_cache_gives_back_the_same_data_and_lines(tmp_path):
+    """A file unchanged since the last run comes from the cache (pickled data), with lines still at hand."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    cache_file = tmp_path / "parsed.pickle"
+    _, problems = load_content(content, tmp_path, ParseCache(cache_file))
+    assert problems == [] and cache_file.is_file()
+    cached, problems = load_content(content, tmp_path, ParseCache(cache_file))
+    assert problems == []
+    after = cached.models["alpha-mini"]
+    before = load_document(after.path, after.display, [])  # parsed, not cached
+    assert before.pickled is None and after.pickled is not None
+    assert after.data == before.data and after.digest == before.digest
+    assert after.data is not after.data  # made anew on each call, never kept
+    assert after.line_of(("pricing", "input")) == before.line_of(("pricing", "input"))
