@@ -204,10 +204,13 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
     if carried is None or state is None:
         return None  # a one-off build: fragments live as long as the build
     for locale in locales:
-        always = frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
         kept = carried[locale].kept if locale in carried else {}
-        carried[locale] = CarriedFragments(state.changed, always, kept)
+        carried[locale] = CarriedFragments(state.changed, _every_page_depends_on(locale), kept)
     return carried
+
+
+def _every_page_depends_on(locale: str) -> frozenset[str]:
+    return frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
 
 
 def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
@@ -234,7 +237,7 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
         return html.encode("utf-8"), templates, document, renderer.take_fresh_fragments(job.locale)
 
     for job, (data, templates, document, fragments) in zip(jobs, map_each(render, jobs)):
-        if fragments:  # made in a worker: kept here, for the next build of a long-lived builder
+        if fragments:  # made here or in a worker: kept here, for the next build of a long-lived builder
             renderer.keep_fragments(job.locale, fragments)
         result.add(job.path, writer.put(job.path, data))
         if job.locale is not None:
@@ -252,8 +255,7 @@ def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
         if not route.is_page:
             yield Job(route, None, route.output_file, (route.depends_on, data))
     locales = renderer.catalog.site.locales
-    pages = {locale: frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
-             for locale in locales}
+    pages = {locale: _every_page_depends_on(locale) for locale in locales}
     for route in routes:
         for locale in (locales if route.is_page else ()):
             yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file, (route.depends_on, pages[locale]))
@@ -320,7 +322,7 @@ class SiteBuilder:
         if catalog is None:
             raise ContentError(problems)
         if not self.again:
-            self.parsed.release()  # 340 MB of parsed YAML at 10,000 models, no longer needed
+            self.parsed.release()  # the files' pickled data (tens of MB at 10,000 models), no longer needed
             self.validated = {}
         plan = plan_site(project, catalog, timings, self.base_url, fingerprints)
         writer = SiteWriter(project.output_dir, atomic=not self.preview)  # finishes a commit cut short

@@ -118,17 +118,16 @@ class CarriedFragments:
             del self.kept[key]
 
     def get(self, key: tuple[str, Hashable]) -> tuple[Markup, frozenset[str]] | None:
-        found = self.kept.get(key)
-        if found is None or not found[2].isdisjoint(self.changed):
-            return None
-        return found[0], found[1]
+        found = self.kept.get(key)  # current: the stale ones went in __post_init__
+        return None if found is None else (found[0], found[1])
 
     def put(self, key: tuple[str, Hashable], html: Markup, templates: frozenset[str], depends: frozenset[str]) -> None:
-        self.kept[key] = self.fresh[key] = (html, templates,
-                                            depends | self.always | {f"template:{name}" for name in templates})
+        """A fragment made in this build; the page environment reuses it for the rest of the build,
+        and the builder keeps it for the next once `take_fresh` hands it over."""
+        self.fresh[key] = (html, templates, depends | self.always | {f"template:{name}" for name in templates})
 
     def take_fresh(self) -> dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]]:
-        """The fragments made since the last call: a render worker sends them to the builder, which keeps them."""
+        """The fragments made since the last call, in this process or in a render worker."""
         fresh, self.fresh = self.fresh, {}
         return fresh
 
