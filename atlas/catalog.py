@@ -6,6 +6,7 @@ Templates only display what is here; nothing downstream recomputes a price.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Callable
 
@@ -206,6 +207,11 @@ class Catalog:
     @property
     def makers(self) -> list[ProviderEntry]:
         return [p for p in self.providers.values() if p.made]
+
+    @property
+    def newest_verified(self) -> date | None:
+        """The newest last-verified date of any model (None for an empty catalog): the site's own date."""
+        return max((m.record.last_verified for m in self.models.values()), default=None)
 
 
 @dataclass

@@ -74,7 +74,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
               every_model | {HISTORY_DEPENDENCY}),
         Route("feed", "feed.xml", "feeds/atom.xml",
               {"changes": (catalog.changes or [])[:FEED_LENGTH],
-               "updated": feed_updated(catalog.changes or [], _newest_verified(catalog))},
+               "updated": feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))},
               every_model | {HISTORY_DEPENDENCY}),
     ]
     for model in catalog.models.values():
@@ -117,10 +117,6 @@ def _model_page_depends(model) -> frozenset[str]:
         linked.append(model.successor)
     depends.update(name_dependency(other.id) for other in linked)
     return frozenset(depends)
-
-
-def _newest_verified(catalog: Catalog):
-    return max((m.record.last_verified for m in catalog.models.values()), default=datetime.date(1970, 1, 1))
 
 
 def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: frozenset[str]) -> list[Route]:

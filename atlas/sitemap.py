@@ -39,7 +39,7 @@ def part_path(part: int) -> str:
 
 
 def render_sitemap_index(parts: int, urls, catalog: Catalog) -> str:
-    lastmod = max((m.record.last_verified for m in catalog.models.values()), default=None)
+    lastmod = catalog.newest_verified
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for part in range(1, parts + 1):
