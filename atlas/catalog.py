@@ -203,6 +203,7 @@ class Catalog:
     featured_pairs: list[Pair] = field(default_factory=list)  # on the compare index: the newest models' and declared
     rubric: FitRubric | None = None
     price_quality: Scatter | None = None
+    modalities: list[str] = field(default_factory=list)  # every input or output modality of a model, sorted
 
     @property
     def makers(self) -> list[ProviderEntry]:
@@ -266,7 +267,9 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None,
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
     return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs,
                    _featured_pairs(pairs, list(ordered)[: site.compare.index_models], site.compare.pairs),
-                   content.rubric, price_quality_scatter(list(ordered.values())))
+                   content.rubric, price_quality_scatter(list(ordered.values())),
+                   sorted({modality for m in ordered.values() for modality in (*m.record.modalities.input,
+                                                                                 *m.record.modalities.output)}))
 
 
 def _featured_pairs(pairs: list[Pair], newest: list[str], declared: list[tuple[str, str]]) -> list[Pair]:

@@ -17,8 +17,9 @@ from .load import ParseCache, load_content
 from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, listed_pages, name_dependency
-from .search_index import DOCUMENT_TEMPLATE, SEARCHABLE_KINDS, SearchCache, index_for_search, search_document
+from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, list_fingerprints, listed_pages,
+                     name_dependency)
+from .search_index import DOCUMENT_TEMPLATE, SearchCache, index_for_search, search_document, searchable
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
 from .validate import Memo, validate_content
@@ -156,7 +157,7 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
     with timings.stage("routes"):
         routes = build_routes(catalog)
         listed = listed_pages(routes)
-        now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions),
+        now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions), **list_fingerprints(routes, catalog),
                SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
     return SitePlan(catalog, urls, routes, listed, assets, versions, now)
 
@@ -195,7 +196,7 @@ class Job(NamedTuple):
 
     @property
     def searchable(self) -> bool:
-        return self.locale is not None and self.route.kind in SEARCHABLE_KINDS
+        return self.locale is not None and searchable(self.route)
 
 
 def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: BuildState | None,

@@ -125,10 +125,10 @@ class Renderer:
             return Markup("\n".join([env.render_once(MODEL_ROW, model.id, {"model": model}, model.shown_records)
                                       for model in models]))
 
-        def served_rows(provider) -> Markup:
+        def served_rows(provider, served) -> Markup:
             return Markup("\n".join([env.render_once(SERVED_ROW, (provider.id, model.id),
                                                      {"model": model, "offering": offering}, model.shown_records)
-                                      for model, offering in provider.served]))
+                                      for model, offering in served]))
 
         env.globals.update(
             site=self.catalog.site,

@@ -11,16 +11,59 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from .catalog import Catalog
 from .changelog import feed_updated
+from .incremental import Fingerprints, digest
 from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
 SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
+MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: index_fingerprint
 FEED_LENGTH = 50
+PAGER_REACH = 2  # page links shown either side of the current page, besides the first and the last
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long model list stands: its number, the pages around it, their paths.
+
+    The pages of one list share `members`, a fingerprint of which models the list holds in
+    which order: each page shows its own rows, but the page count and links of the whole list.
+    """
+
+    base: str  # the first page's path ("", "capabilities/vision/")
+    number: int  # from 1
+    count: int  # pages in the list
+    members: str
+
+    def path(self, number: int) -> str:
+        return page_path(self.base, number)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def links(self) -> list[int | None]:
+        """The page numbers to link, None where a run of them is left out: 1 … 4 5 [6] 7 8 … 20."""
+        shown = {1, self.count, *range(self.number - PAGER_REACH, self.number + PAGER_REACH + 1)}
+        links: list[int | None] = []
+        for number in sorted(n for n in shown if 1 <= n <= self.count):
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
+    @property
+    def dependency(self) -> str:
+        return f"list:{self.base}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +74,7 @@ class Route:
     context: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     depends_on: frozenset[str] = frozenset()
     localized: bool = True  # written once per locale; data outputs are written once
+    pager: Pager | None = field(default=None, compare=False, hash=False)  # set on the pages of a model list
 
     @property
     def output_file(self) -> str:
@@ -57,19 +101,28 @@ def compare_path(slug: str) -> str:
     return f"compare/{slug}/"
 
 
+def page_path(base: str, number: int) -> str:
+    """Page `number` of the list whose first page is at `base`."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
 def build_routes(catalog: Catalog) -> list[Route]:
     every_model = frozenset(f"models/{m}" for m in catalog.models)
     every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
     everything = every_model | every_provider
-    routes = [
-        Route("home", "", "pages/home.html", {"models": list(catalog.models.values())}, everything),
+    page_size = catalog.site.listings.page_size
+    routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
+                         lambda number, rows: everything if number == 1 else _rows_depend(rows))
+    routes += [
         Route("providers", "providers/", "pages/providers.html",
               {"providers": list(catalog.providers.values())}, everything),
         Route("capabilities", "capabilities/", "pages/capabilities.html",
               {"capabilities": catalog.capabilities}, every_model),
         Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
+        # Without JavaScript it lists every model by name and maker: not a price edit's business.
         Route("search", "search/", "pages/search.html",
-              {"models": list(catalog.models.values()), "providers": list(catalog.providers.values())}, everything),
+              {"models": list(catalog.models.values()), "providers": list(catalog.providers.values())},
+              every_provider | {MODEL_INDEX_DEPENDENCY}),
         Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes},
               every_model | {HISTORY_DEPENDENCY}),
         Route("feed", "feed.xml", "feeds/atom.xml",
@@ -81,10 +134,10 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model},
                             _model_page_depends(model)))
     for provider in catalog.providers.values():
-        depends = {f"providers/{provider.id}"} | {f"models/{m.id}" for m in provider.made}
-        depends |= {f"models/{m.id}" for m, _ in provider.served}
-        routes.append(Route("provider", provider_path(provider.id), "pages/provider.html",
-                            {"provider": provider}, frozenset(depends)))
+        own = frozenset({f"providers/{provider.id}"})
+        routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
+                              {"made": provider.made, "served": provider.served}, page_size,
+                              lambda number, rows, own=own: own | _rows_depend(rows))
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
                         {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)}, everything))
     for pair in catalog.pairs:
@@ -92,12 +145,47 @@ def build_routes(catalog: Catalog) -> list[Route]:
                    f"providers/{pair.b.maker.id}"}
         routes.append(Route("compare", compare_path(pair.slug), "pages/compare.html", {"pair": pair},
                             frozenset(depends)))
-    for capability in catalog.capabilities:  # its table names each model's maker: providers too
-        routes.append(Route("capability", capability_path(capability.id), "pages/capability.html",
-                            {"capability": capability}, everything))
+    for capability in catalog.capabilities:
+        routes += _list_pages("capability", capability_path(capability.id), "pages/capability.html",
+                              {"capability": capability}, {"models": capability.models}, page_size,
+                              lambda number, rows: _rows_depend(rows))
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
     return routes
+
+
+def _list_pages(kind: str, base: str, template: str, context: dict[str, Any], lists: dict[str, Sequence],
+                page_size: int, depends: Callable[[int, dict[str, Sequence]], frozenset[str]]) -> list[Route]:
+    """The pages of a model list, `page_size` rows each; `lists` names its tables (a provider's page
+    has two, paged side by side). `depends(number, rows)`: the records a page shows."""
+    count = max(1, *(-(-len(items) // page_size) for items in lists.values()))
+    members = digest(repr([[_row_model(item).id for item in items] for items in lists.values()]).encode())
+    routes = []
+    for number in range(1, count + 1):
+        start = (number - 1) * page_size
+        rows = {name: items[start:start + page_size] for name, items in lists.items()}
+        pager = Pager(base, number, count, members)
+        routes.append(Route(kind, pager.path(number), template, {**context, **rows},
+                            depends(number, rows) | {pager.dependency}, pager=pager))
+    return routes
+
+
+def _row_model(item):
+    """A table row's model: the entry itself, or the first of a (model, offering) pair."""
+    return item[0] if isinstance(item, tuple) else item
+
+
+def _rows_depend(rows: dict[str, Sequence]) -> frozenset[str]:
+    """The records the rows of a page show: each model's, its maker's and its hosts'."""
+    return frozenset().union(*(_row_model(item).shown_records for items in rows.values() for item in items))
+
+
+def list_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
+    """Which models each paged list holds, in order: what all of its pages show (count, page links);
+    and the index of every model's name and maker."""
+    found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
+    found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
+    return found
 
 
 def name_dependency(model_id: str) -> str:

@@ -285,6 +285,11 @@ class CompareSettings(Strict):
                                        "of the newest models, and every pair in `pairs`.")] = 50
 
 
+class ListingSettings(Strict):
+    page_size: Annotated[int, Field(ge=1, description="Rows per page of a model list (the home page's, a "
+                                    "capability's, a provider's); a longer list continues on /page/2/ and on.")] = 200
+
+
 class SiteConfig(Strict):
     title: str
     tagline: Text
@@ -295,6 +300,7 @@ class SiteConfig(Strict):
     typical_workload: Workload = Workload(input_tokens=2000, output_tokens=600, requests_per_month=100_000)
     scenarios: list[Scenario] = []
     compare: CompareSettings = CompareSettings()
+    listings: ListingSettings = ListingSettings()
 
     @model_validator(mode="after")
     def _default_locale_listed(self) -> "SiteConfig":

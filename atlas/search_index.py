@@ -130,7 +130,7 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
     """
     documents = {}
     for route in routes:
-        if route.kind not in SEARCHABLE_KINDS:
+        if not searchable(route):
             continue
         for locale in renderer.catalog.site.locales:
             path = renderer.urls.prefix(locale) + route.output_file
@@ -147,6 +147,11 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
         result.add(path, writer.put(path, data))
     cache.key, cache.template, cache.documents, cache.bundle = key, template_fingerprint, documents, sorted(bundle)
     cache.changed = True
+
+
+def searchable(route: Route) -> bool:
+    """Whether a page gets a search document: the later pages of a list lead nowhere its first does not."""
+    return route.kind in SEARCHABLE_KINDS and (route.pager is None or route.pager.number == 1)
 
 
 def search_document(renderer: Renderer, route: Route, locale: str) -> bytes:

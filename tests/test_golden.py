@@ -15,11 +15,13 @@ GOLDEN = Path(__file__).parent / "golden"
 PAGES = [
     "index.html",
     "es/index.html",
+    "es/page/2/index.html",
     "models/alpha-mini/index.html",
     "es/models/alpha-mini/index.html",
     "es/models/gamma-long/index.html",
     "providers/hostco/index.html",
     "capabilities/vision/index.html",
+    "capabilities/tool-calling/page/2/index.html",
     "compare/alpha-mini-vs-alpha-pro/index.html",
     "es/compare/alpha-mini-vs-beta-open/index.html",
     "404.html",

@@ -57,6 +57,10 @@ EDITS = {
     "translation": lambda c, t, l: replace_in(l / "es" / "LC_MESSAGES" / "messages.po",
                                               'msgstr "Fuentes"', 'msgstr "Referencias"'),
     "config": lambda c, t, l: replace_in(c / "site.yaml", "requests_per_month: 100000", "requests_per_month: 50000"),
+    "new record": lambda c, t, l: (c / "models" / "beta-small.yaml").write_text(  # the newest: every list page shifts
+        (c / "models" / "beta-open.yaml").read_text(encoding="utf-8")
+        .replace("name: Beta Open 70B", "name: Beta Small 8B").replace("released: 2025-08-05", "released: 2026-09-01")
+        .replace("beta-open-70b", "beta-small-8b"), encoding="utf-8"),
     "deleted record": lambda c, t, l: (
         (c / "models" / "gamma-long.yaml").unlink()),
 }

@@ -2,6 +2,8 @@
 // capability, modality, open weights, price and context ranges and a text match.
 // The state lives in the address (?maker=acme&sort=blended&order=asc) so a view can be shared;
 // rows and cells carry their raw values in data-* attributes (templates/macros.html model_table).
+// A list of several pages names the others in the form's data-pages: the first filter or sort
+// fetches them and works on every row, and the page links are hidden while it does.
 
 const FILTERS = ["q", "maker", "capability", "modality", "open", "price_min", "price_max", "context_min", "context_max"];
 
@@ -64,11 +66,31 @@ function compareRows(key, numeric, order, collator) {
   };
 }
 
+async function fetchRows(urls, tableId) {
+  const texts = await Promise.all(urls.map(async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.text();
+  }));
+  const rows = [];
+  for (const text of texts) {
+    const other = new DOMParser().parseFromString(text, "text/html").getElementById(tableId);
+    if (!other) throw new Error(`no table #${tableId} in a page of the list`);
+    rows.push(...[...other.tBodies[0].rows].map((row) => document.adoptNode(row)));
+  }
+  return rows;
+}
+
 function setUp(form) {
   const table = document.getElementById(form.dataset.table);
   if (!table) return;
   const body = table.tBodies[0];
   const original = [...body.rows];
+  const otherPages = (form.dataset.pages || "").split(" ").filter(Boolean);
+  const pager = document.querySelector(`[data-pager-for="${table.id}"]`);
+  let everyRow = otherPages.length ? null : original; // set once the other pages' rows are in
+  let loading = false;
+  let failed = false;
   const headers = [...table.tHead.rows[0].cells].filter((th) => th.dataset.sort);
   const status = form.querySelector(".table-filters__count");
   const lang = document.documentElement.lang;
@@ -78,7 +100,25 @@ function setUp(form) {
 
   // Each cell learns its column's key, so sorting and ranges find values by name, not position.
   const keys = [...table.tHead.rows[0].cells].map((th) => th.dataset.sort || "");
-  for (const row of original) [...row.cells].forEach((cell, index) => { cell.dataset.col = keys[index]; });
+  const labelCells = (rows) => {
+    for (const row of rows) [...row.cells].forEach((cell, index) => { cell.dataset.col = keys[index]; });
+  };
+  labelCells(original);
+
+  // The rows a view works on: this page's alone while nothing is filtered or sorted, so the
+  // page stays as served; otherwise every page's, or null while they are being fetched.
+  function rowsInView(active) {
+    if (!active) return original;
+    if (everyRow) return everyRow;
+    if (!loading) {
+      loading = true;
+      fetchRows(otherPages, table.id)
+        .then((rows) => { labelCells(rows); everyRow = original.concat(rows); })
+        .catch(() => { failed = true; everyRow = original; })
+        .then(render);
+    }
+    return null;
+  }
 
   for (const th of headers) {
     const button = document.createElement("button");
@@ -113,7 +153,14 @@ function setUp(form) {
   }
 
   function render() {
-    let rows = original.slice();
+    const active = Boolean(state.sort || FILTERS.some((name) => state[name]));
+    const inView = rowsInView(active);
+    if (inView === null) {
+      status.textContent = form.dataset.loading;
+      writeState(state);
+      return;
+    }
+    let rows = inView.slice();
     const header = headers.find((th) => th.dataset.sort === state.sort);
     if (header) rows.sort(compareRows(state.sort, header.dataset.type === "number", state.order, collator));
     else state.sort = "";
@@ -126,10 +173,13 @@ function setUp(form) {
       row.hidden = !matches(row, state);
       if (!row.hidden) shown += 1;
     }
-    body.append(...rows);
-    status.textContent = shown === 0
+    body.replaceChildren(...rows);
+    if (pager) pager.hidden = inView !== original;
+    // Unfiltered, a page of a longer list shows its own rows of the list's total.
+    const total = inView === original && form.dataset.total ? Number(form.dataset.total) : rows.length;
+    status.textContent = (failed && active ? `${form.dataset.failed} ` : "") + (shown === 0
       ? status.dataset.none
-      : status.dataset.template.replace("{shown}", count.format(shown)).replace("{total}", count.format(rows.length));
+      : status.dataset.template.replace("{shown}", count.format(shown)).replace("{total}", count.format(total)));
     writeState(state);
   }
 

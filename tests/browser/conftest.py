@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 # One page of each type, as a path under a language's prefix ("" for English, "es/" for Spanish).
 PAGE_TYPES = {
     "home": "",
+    "home-page-2": "page/2/",              # a later page of a long list (the fixture lists three a page)
     "model": "models/alpha-mini/",          # the fixture's fullest model page
     "provider": "providers/acme/",          # makes and serves models: both tables
     "providers": "providers/",

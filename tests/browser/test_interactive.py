@@ -85,9 +85,12 @@ def visible_values(page, column: str) -> list[str]:
 
 
 def test_sorting_by_a_column_orders_rows_and_sets_the_address(page, fixture_url):
+    from playwright.sync_api import expect
     page.goto(fixture_url, wait_until="load")
     header = page.locator("#models-table th[data-sort=blended]")
     header.locator("button").click()
+    # The fixture's list has two pages (page_size 3): a sort takes in the second page's row.
+    expect(page.locator("#models-table tbody tr:not([hidden])")).to_have_count(4)
     assert header.get_attribute("aria-sort") == "ascending"
     prices = [float(v) for v in visible_values(page, "blended") if v]
     assert prices == sorted(prices) and len(prices) == 4
@@ -104,22 +107,29 @@ def test_sorting_by_a_column_orders_rows_and_sets_the_address(page, fixture_url)
 
 
 def test_filters_change_rows_and_address_and_a_shared_address_restores_them(page, fixture_url):
+    from playwright.sync_api import expect
     page.goto(fixture_url, wait_until="load")
     rows = page.locator("#models-table tbody tr:not([hidden])")
-    assert rows.count() == 4
+    pager = page.locator("nav.pager[data-pager-for=models-table]")
+    # The first of two pages: its own three rows, of the list's four.
+    assert rows.count() == 3 and pager.is_visible()
+    expect(page.locator(".table-filters__count")).to_contain_text("3 of 4")
     page.select_option("#filter-maker", "acme")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)  # alpha-pro is on the second page: fetched for the filter
     assert set(rows.evaluate_all("rows => rows.map(r => r.dataset.maker)")) == {"acme"}
+    assert pager.is_hidden()  # the filtered rows come from every page
     assert query(page) == {"maker": ["acme"]}
     page.fill("#filter-q", "pro")
     assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == ["alpha-pro"]
     assert "1 of 4" in page.locator(".table-filters__count").text_content()
-    from playwright.sync_api import expect
     page.locator(".table-filters button[type=reset]").click()
     expect(page).to_have_url(fixture_url)
-    assert rows.count() == 4
+    expect(rows).to_have_count(3)  # back to the page as served
+    assert pager.is_visible()
+    assert "alpha-pro" not in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")
 
     page.select_option("#filter-open", "yes")
+    expect(rows).to_have_count(1)
     assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == ["beta-open"]
     page.select_option("#filter-open", "")
     page.fill("#filter-price-max", "3")
@@ -130,6 +140,7 @@ def test_filters_change_rows_and_address_and_a_shared_address_restores_them(page
 
     shared = fixture_url + "es/?capability=vision&modality=image&sort=context&order=desc"
     page.goto(shared, wait_until="load")
+    expect(page.locator(".table-filters__count")).to_contain_text("de 4")
     assert page.locator("#filter-capability").input_value() == "vision"
     assert page.locator("#filter-modality").input_value() == "image"
     assert page.locator("#models-table th[data-sort=context]").get_attribute("aria-sort") == "descending"
@@ -145,8 +156,25 @@ def test_the_table_stays_whole_without_javascript(new_page, fixture_url):
     page = new_page(java_script_enabled=False)
     page.goto(fixture_url + "?maker=acme", wait_until="load")
     assert page.locator(".table-filters").is_hidden()
-    assert page.locator("#models-table tbody tr").count() == 4
+    assert page.locator("#models-table tbody tr").count() == 3
     assert page.locator("#models-table thead button").count() == 0
+    # The rest of the list is a link away.
+    page.locator("nav.pager a[rel=next]").click()
+    page.wait_for_url(fixture_url + "page/2/")
+    assert page.locator("#models-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)") == ["alpha-pro"]
+    assert page.locator("nav.pager a[aria-current=page]").text_content() == "2"
+
+
+def test_a_page_that_fails_to_load_leaves_the_filters_on_this_page(page, fixture_url):
+    from playwright.sync_api import expect
+    page.route("**/page/2/", lambda route: route.fulfill(status=503, body="down"))
+    page.goto(fixture_url, wait_until="load")
+    page.select_option("#filter-maker", "acme")
+    status = page.locator(".table-filters__count")
+    expect(status).to_contain_text("could not be loaded")
+    rows = page.locator("#models-table tbody tr:not([hidden])")
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == ["alpha-mini"]
+    assert page.locator("nav.pager[data-pager-for=models-table]").is_visible()
 
 
 # -- the cost calculator ---------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Long model lists go on over numbered pages: what each page holds and what it depends on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from atlas import render
+from atlas.pipeline import SiteBuilder, load_catalog
+from atlas.routes import Pager, build_routes, page_path
+from atlas.schema import ListingSettings
+from conftest import fixture_project
+from test_incremental import replace_in
+
+
+@pytest.mark.parametrize("number, count, links", [
+    (1, 1, [1]),
+    (1, 3, [1, 2, 3]),
+    (1, 20, [1, 2, 3, None, 20]),
+    (6, 20, [1, None, 4, 5, 6, 7, 8, None, 20]),
+    (4, 20, [1, 2, 3, 4, 5, 6, None, 20]),  # no gap for a run of none
+    (20, 20, [1, None, 18, 19, 20]),
+])
+def test_pager_links_the_ends_and_the_pages_around_this_one(number, count, links):
+    pager = Pager("capabilities/vision/", number, count, "digest")
+    assert pager.links == links
+    assert pager.previous == (number - 1 if number > 1 else None)
+    assert pager.next == (number + 1 if number < count else None)
+
+
+def test_the_first_page_keeps_the_lists_address():
+    assert page_path("", 1) == "" and page_path("", 2) == "page/2/"
+    assert page_path("providers/acme/", 3) == "providers/acme/page/3/"
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    found, problems = load_catalog(fixture_project(tmp_path_factory.mktemp("listing") / "site"))
+    assert not problems
+    return found
+
+
+def pages_of(routes, kind, base):
+    return [route for route in routes if route.kind == kind and route.pager.base == base]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4, 50])
+def test_every_row_of_a_list_is_on_exactly_one_page_in_order(catalog, page_size):
+    site = catalog.site.model_copy(update={"listings": ListingSettings(page_size=page_size)})
+    routes = build_routes(dataclasses.replace(catalog, site=site))
+    home = pages_of(routes, "home", "")
+    assert [route.path for route in home] == [page_path("", n) for n in range(1, len(home) + 1)]
+    assert [m.id for route in home for m in route.context["models"]] == list(catalog.models)
+    assert all(len(route.context["models"]) <= page_size for route in home)
+    assert len(home) == max(1, -(-len(catalog.models) // page_size))
+    for entry in catalog.capabilities:
+        pages = pages_of(routes, "capability", f"capabilities/{entry.id}/")
+        assert [m for route in pages for m in route.context["models"]] == entry.models
+        assert {route.pager.count for route in pages} == {len(pages)}
+    for provider in catalog.providers.values():
+        pages = pages_of(routes, "provider", f"providers/{provider.id}/")
+        assert [m for route in pages for m in route.context["made"]] == provider.made
+        assert [s for route in pages for s in route.context["served"]] == provider.served
+        assert len(pages) == max(1, -(-max(len(provider.made), len(provider.served)) // page_size))
+
+
+def test_a_later_page_depends_on_its_own_rows_and_the_lists_membership(catalog):
+    routes = build_routes(catalog)
+    first, second = pages_of(routes, "home", "")
+    shown = {m.id for m in second.context["models"]}
+    models = {name.split("/")[1] for name in second.depends_on if name.startswith("models/")}
+    assert models == shown  # not the first page's models
+    assert first.pager.dependency in second.depends_on and first.pager.members == second.pager.members
+    assert first.depends_on > {f"models/{m}" for m in catalog.models}  # the first shows counts and the chart
+
+
+def test_an_edit_renders_the_page_that_lists_the_model_not_the_others(tmp_path, content_copy, monkeypatch):
+    """alpha-pro is on the second page of the tool-calling list (three a page, newest first)."""
+    project = fixture_project(tmp_path / "site", content_dir=content_copy)
+    builder = SiteBuilder(project)
+    builder.build()
+    rendered = []
+    original = render.Renderer.render_recording
+    monkeypatch.setattr(render.Renderer, "render_recording",
+                        lambda self, route, locale: rendered.append(route.path) or original(self, route, locale))
+    replace_in(content_copy / "models" / "alpha-pro.yaml", "pricing: {input: 15.0,", "pricing: {input: 14.0,")
+    builder.build()
+    assert "capabilities/tool-calling/page/2/" in rendered
+    assert "capabilities/tool-calling/" not in rendered
+    assert "page/2/" in rendered and "" in rendered  # the home page's first page shows the price chart
+    assert "search/" not in rendered  # its index of every model shows names and makers only
+    page = (project.output_dir / "capabilities/tool-calling/page/2/index.html").read_text(encoding="utf-8")
+    assert "$14.00" in page
+
+
+def test_later_pages_get_no_search_document(tmp_path):
+    from atlas.search_index import searchable
+    catalog, _ = load_catalog(fixture_project(tmp_path / "site"))
+    routes = build_routes(catalog)
+    later = [route for route in routes if route.pager is not None and route.pager.number > 1]
+    assert later and not any(searchable(route) for route in later)
+    assert searchable(pages_of(routes, "capability", "capabilities/tool-calling/")[0])
