@@ -157,8 +157,8 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
     with timings.stage("routes"):
         routes = build_routes(catalog)
         listed = listed_pages(routes)
-        now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions), **list_fingerprints(routes, catalog),
-               SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
+        now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions),
+               **list_fingerprints(routes, catalog), SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
     return SitePlan(catalog, urls, routes, listed, assets, versions, now)
 
 
