@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.core import get_global
-from typing import Any
+from typing import Any, Hashable, Iterable
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
@@ -120,15 +120,17 @@ class Renderer:
                            say=speaker.say, compare_cell=speaker.compare_cell)
         urls = self.urls
 
+        def rows(template: str, keyed: Iterable[tuple[Hashable, dict, frozenset[str]]]) -> Markup:
+            # Hundreds of table rows a page, each rendered once a build: joined here, not in a template loop.
+            return Markup("\n".join([env.render_once(template, key, values, depends)
+                                      for key, values, depends in keyed]))
+
         def model_rows(models) -> Markup:
-            # Ten thousand rows on the home page: joined here, not in a template loop.
-            return Markup("\n".join([env.render_once(MODEL_ROW, model.id, {"model": model}, model.shown_records)
-                                      for model in models]))
+            return rows(MODEL_ROW, ((model.id, {"model": model}, model.shown_records) for model in models))
 
         def served_rows(provider, served) -> Markup:
-            return Markup("\n".join([env.render_once(SERVED_ROW, (provider.id, model.id),
-                                                     {"model": model, "offering": offering}, model.shown_records)
-                                      for model, offering in served]))
+            return rows(SERVED_ROW, (((provider.id, model.id), {"model": model, "offering": offering},
+                                      model.shown_records) for model, offering in served))
 
         env.globals.update(
             site=self.catalog.site,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from .catalog import Catalog
 from .changelog import feed_updated
@@ -21,7 +21,7 @@ from .sitemap import part_path, sitemap_parts
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
 SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
-MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: index_fingerprint
+MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: list_fingerprints
 FEED_LENGTH = 50
 PAGER_REACH = 2  # page links shown either side of the current page, besides the first and the last
 
@@ -111,8 +111,9 @@ def build_routes(catalog: Catalog) -> list[Route]:
     every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
+    # The first page also shows the counts, the filters' choices and the chart of every model.
     routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
-                         lambda number, rows: everything if number == 1 else _rows_depend(rows))
+                         first_page_depends=everything)
     routes += [
         Route("providers", "providers/", "pages/providers.html",
               {"providers": list(catalog.providers.values())}, everything),
@@ -134,10 +135,9 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model},
                             _model_page_depends(model)))
     for provider in catalog.providers.values():
-        own = frozenset({f"providers/{provider.id}"})
         routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
                               {"made": provider.made, "served": provider.served}, page_size,
-                              lambda number, rows, own=own: own | _rows_depend(rows))
+                              own=frozenset({f"providers/{provider.id}"}))
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
                         {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)}, everything))
     for pair in catalog.pairs:
@@ -147,17 +147,18 @@ def build_routes(catalog: Catalog) -> list[Route]:
                             frozenset(depends)))
     for capability in catalog.capabilities:
         routes += _list_pages("capability", capability_path(capability.id), "pages/capability.html",
-                              {"capability": capability}, {"models": capability.models}, page_size,
-                              lambda number, rows: _rows_depend(rows))
+                              {"capability": capability}, {"models": capability.models}, page_size)
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
     return routes
 
 
 def _list_pages(kind: str, base: str, template: str, context: dict[str, Any], lists: dict[str, Sequence],
-                page_size: int, depends: Callable[[int, dict[str, Sequence]], frozenset[str]]) -> list[Route]:
+                page_size: int, own: frozenset[str] = frozenset(),
+                first_page_depends: frozenset[str] | None = None) -> list[Route]:
     """The pages of a model list, `page_size` rows each; `lists` names its tables (a provider's page
-    has two, paged side by side). `depends(number, rows)`: the records a page shows."""
+    has two, paged side by side). Each page depends on `own` and the records its rows show; the
+    first on `first_page_depends` instead, when given."""
     count = max(1, *(-(-len(items) // page_size) for items in lists.values()))
     members = digest(repr([[_row_model(item).id for item in items] for items in lists.values()]).encode())
     routes = []
@@ -165,8 +166,9 @@ def _list_pages(kind: str, base: str, template: str, context: dict[str, Any], li
         start = (number - 1) * page_size
         rows = {name: items[start:start + page_size] for name, items in lists.items()}
         pager = Pager(base, number, count, members)
+        shown = first_page_depends if number == 1 and first_page_depends is not None else own | _rows_depend(rows)
         routes.append(Route(kind, pager.path(number), template, {**context, **rows},
-                            depends(number, rows) | {pager.dependency}, pager=pager))
+                            shown | {pager.dependency}, pager=pager))
     return routes
 
 
