@@ -267,7 +267,7 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None,
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
     return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs,
                    _featured_pairs(pairs, list(ordered)[: site.compare.index_models], site.compare.pairs),
-                   content.rubric, price_quality_scatter(list(ordered.values())),
+                   content.rubric, price_quality_scatter(list(ordered.values()), site.listings.chart_points),
                    sorted({modality for m in ordered.values() for modality in (*m.record.modalities.input,
                                                                                  *m.record.modalities.output)}))
 

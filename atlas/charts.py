@@ -88,10 +88,12 @@ class Scatter:
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     plot: tuple[float, float, float, float]  # left, top, right, bottom
+    total: int  # models with the benchmark; the chart plots the newest `len(points)` of them
 
 
-def price_quality_scatter(models, minimum_points: int = 3) -> Scatter | None:
-    """Blended price (log scale) against the sourced percentage benchmark most models share."""
+def price_quality_scatter(models, limit: int, minimum_points: int = 3) -> Scatter | None:
+    """Blended price (log scale) against the sourced percentage benchmark most models share,
+    for at most `limit` of the models that have it, the first in `models` (newest first)."""
     counts: dict[str, int] = {}
     for model in models:
         for benchmark in model.record.benchmarks:
@@ -104,6 +106,7 @@ def price_quality_scatter(models, minimum_points: int = 3) -> Scatter | None:
         return None
     data = [(m, m.blended, next(b.score for b in m.record.benchmarks if b.name == name and b.unit == "percent"))
             for m in models if m.blended and any(b.name == name and b.unit == "percent" for b in m.record.benchmarks)]
+    total, data = len(data), data[:limit]
     left, top, right, bottom = 56.0, 12.0, WIDTH - 16.0, 300.0
     low = 10 ** math.floor(math.log10(min(p for _, p, _ in data)))
     high = 10 ** math.ceil(math.log10(max(p for _, p, _ in data)))
@@ -122,7 +125,7 @@ def price_quality_scatter(models, minimum_points: int = 3) -> Scatter | None:
         x_ticks.append(Tick(round(x_of(tick), 1), tick))
         tick *= 10
     y_ticks = tuple(Tick(round(y_of(v), 1), v) for v in (0, 25, 50, 75, 100))
-    return Scatter(WIDTH, int(bottom + 40), name, points, tuple(x_ticks), y_ticks, (left, top, right, bottom))
+    return Scatter(WIDTH, int(bottom + 40), name, points, tuple(x_ticks), y_ticks, (left, top, right, bottom), total)
 
 
 @dataclass(frozen=True)

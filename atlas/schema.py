@@ -288,6 +288,9 @@ class CompareSettings(Strict):
 class ListingSettings(Strict):
     page_size: Annotated[int, Field(ge=1, description="Rows per page of a model list (the home page's, a "
                                     "capability's, a provider's); a longer list continues on /page/2/ and on.")] = 200
+    chart_points: Annotated[int, Field(ge=3, description="Most models the home page's price-against-quality "
+                                       "chart plots: the newest with the benchmark. Thousands of dots are "
+                                       "unreadable, and weigh megabytes on a phone.")] = 100
 
 
 class SiteConfig(Strict):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import pytest
 
 from atlas import render
+from atlas.charts import price_quality_scatter
 from atlas.pipeline import SiteBuilder, load_catalog
 from atlas.routes import Pager, build_routes, page_path
 from atlas.schema import ListingSettings
-from conftest import fixture_project
+from conftest import ROOT, fixture_project
 from test_incremental import replace_in
 
 
@@ -101,3 +103,36 @@ def test_later_pages_get_no_search_document(tmp_path):
     later = [route for route in routes if route.pager is not None and route.pager.number > 1]
     assert later and not any(searchable(route) for route in later)
     assert searchable(pages_of(routes, "capability", "capabilities/tool-calling/")[0])
+
+
+
+@pytest.fixture(scope="module")
+def real_catalog(tmp_path_factory):
+    # The fixture has too few scored models for a chart; the project's own content has enough.
+    found, problems = load_catalog(fixture_project(tmp_path_factory.mktemp("real") / "site", ROOT / "content"))
+    assert not problems
+    return found
+
+
+def test_the_price_chart_plots_the_newest_models_up_to_its_limit(real_catalog):
+    models = list(real_catalog.models.values())
+    whole = price_quality_scatter(models, limit=len(models))
+    assert whole is not None and whole.total == len(whole.points) >= 4
+    cut = price_quality_scatter(models, limit=3)
+    assert cut.total == whole.total and cut.benchmark == whole.benchmark
+    assert [p.model.id for p in cut.points] == [p.model.id for p in whole.points][:3]  # newest first, as listed
+
+
+@pytest.mark.parametrize("limit", [3, 1000])
+def test_the_home_page_says_how_many_the_chart_leaves_out(real_catalog, limit):
+    site = real_catalog.site.model_copy(update={"listings": ListingSettings(chart_points=limit)})
+    models = list(real_catalog.models.values())
+    chart = price_quality_scatter(models, limit)
+    catalog = dataclasses.replace(real_catalog, site=site, price_quality=chart)
+    home = next(route for route in build_routes(catalog) if route.kind == "home")
+    renderer = render.Renderer(ROOT / "templates", ROOT / "locales", catalog, render.SiteUrls(site.base_url, "en"),
+                               collections.defaultdict(lambda: "v"))
+    html = renderer.render(home, "en")
+    figure = html[html.index('<figure class="chart">'):html.index("</figure>")]
+    assert figure.count("<circle") == min(limit, chart.total)
+    assert (f"It plots the 3 newest of the {chart.total} models" in html) == (limit < chart.total)
