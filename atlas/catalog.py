@@ -227,7 +227,7 @@ class CatalogMemo:
 
     inputs: tuple = ()  # (site, rubric, providers) the figures were worked out with
     figures: dict[str, tuple[ModelRecord, dict]] = field(default_factory=dict)  # id -> (record, ModelEntry fields)
-    partners: PairMemo = field(default_factory=dict)  # model id -> its neighbours, and what they were chosen from
+    partners: PairMemo = field(default_factory=PairMemo)  # each model's neighbours, and what they were chosen from
 
 
 def build_catalog(content: ValidContent, history: list[Change] | None = None,

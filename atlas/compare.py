@@ -7,7 +7,7 @@ nearest neighbours), so the number of pages grows with N·K, never with N².
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, NamedTuple
 
@@ -61,41 +61,90 @@ def pair_slug(first_id: str, second_id: str) -> str:
     return f"{a}-vs-{b}"
 
 
-PairMemo = dict[str, tuple[tuple, list[str]]]  # model id -> (what its neighbours were chosen from, the neighbours)
+@dataclass
+class PairMemo:
+    """What pair selection keeps for a long-lived builder's next build: what each model's
+    neighbours were chosen from, and the neighbours."""
+
+    per_model: int = 0
+    traits: dict[str, "_Traits"] = field(default_factory=dict)
+    by_price: list[str] = field(default_factory=list)
+    heads: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # see _Candidates.heads
+    nearest: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # id -> (declared, nearest)
 
 
 def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]],
                  memo: PairMemo | None = None) -> list[tuple[str, str]]:
     """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours.
 
-    `memo`, kept by a long-lived builder, holds each model's neighbours and everything they
-    were chosen from (its traits, its candidates' ids and traits); a model whose inputs are
-    all as they were keeps its neighbours without scoring a candidate. It is replaced by
-    this call's.
+    `memo`, kept by a long-lived builder, is brought up to this call's models. A model keeps
+    the neighbours it had when neither its traits, nor its candidates, nor theirs changed
+    (`_unsure` finds the others without looking at every model's candidates), so a price
+    edit scores the candidates of a few dozen models, not of ten thousand.
     """
     chosen: set[tuple[str, str]] = set()
     traits = {model_id: _Traits.of(model) for model_id, model in models.items()}
     candidates = _Candidates(traits, per_model)
-    kept, now = memo or {}, {}
+    reusable = memo is not None and memo.per_model == per_model
+    unsure = _unsure(memo, traits, candidates) if reusable else set()
+    kept = memo.nearest if reusable else {}
+    now: dict[str, tuple[list[str], list[str]]] = {}
     for model_id, model in models.items():
         partners = [alt.id for alt in model.alternatives][:per_model]
         if len(partners) < per_model:
-            near = candidates.near(model_id)
-            key = (per_model, tuple(partners), traits[model_id], tuple(near), tuple(traits[other] for other in near))
             found = kept.get(model_id)
-            nearest = found[1] if found is not None and found[0] == key else _nearest(
-                traits[model_id], [other for other in near if other not in partners], traits,
-                per_model - len(partners))
-            now[model_id] = (key, nearest)
+            if found is not None and model_id not in unsure and found[0] == partners:
+                nearest = found[1]
+            else:
+                nearest = _nearest(traits[model_id], [other for other in candidates.near(model_id) if other not in partners],
+                                   traits, per_model - len(partners))
+            now[model_id] = (partners[:], nearest)
             partners += nearest
-        chosen.update(tuple(sorted((model_id, partner))) for partner in partners)
+        chosen.update((model_id, partner) if model_id < partner else (partner, model_id) for partner in partners)
     for first, second in extra_pairs:
         if first in models and second in models and first != second:
             chosen.add(tuple(sorted((first, second))))
     if memo is not None:
-        memo.clear()
-        memo.update(now)
+        memo.per_model, memo.traits, memo.by_price = per_model, traits, candidates.by_price
+        memo.heads, memo.nearest = candidates.heads(), now
     return sorted(chosen)
+
+
+def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidates") -> set[str]:
+    """The models whose candidates, or whose candidates' traits or their own, may differ from the memo's.
+
+    A model's candidates are its window of the price order and the heads of its family's and
+    its maker's lists. Its window is as it was when it lies wholly in the part of the price
+    order both builds share at the start, or wholly in the part they share at the end.
+    """
+    before, after = memo.traits, traits
+    changed = {model_id for model_id, found in after.items() if before.get(model_id) != found}
+    changed |= before.keys() - after.keys()
+    unsure = {model_id for model_id in changed if model_id in after}
+    old, new, window = memo.by_price, candidates.by_price, candidates.window
+    if old != new:
+        start = _common_length(old, new)
+        end = len(new) - min(_common_length(old[::-1], new[::-1]), min(len(old), len(new)) - start)
+        unsure.update(new[max(0, start - window): end + window])
+    for model_id in changed:  # a model whose candidates include a changed one
+        if model_id in candidates.position:
+            index = candidates.position[model_id]
+            unsure.update(new[max(0, index - window): index + window + 1])
+    heads = candidates.heads()
+    for key in heads.keys() | memo.heads.keys():
+        head, previous = heads.get(key, ()), memo.heads.get(key, ())
+        if head != previous or not changed.isdisjoint(head):
+            unsure.update(candidates.members(key))
+    return unsure
+
+
+def _common_length(first: list[str], second: list[str]) -> int:
+    length = 0
+    for a, b in zip(first, second):
+        if a != b:
+            break
+        length += 1
+    return length
 
 
 def _nearest(mine: "_Traits", others: list[str], traits: dict[str, "_Traits"], count: int) -> list[str]:
@@ -158,9 +207,23 @@ class _Candidates:
         mine = self.traits[model_id]
         found = dict.fromkeys(self.by_price[max(0, index - self.window): index + self.window + 1])
         for group in (self.by_family.get(mine.family, []), self.by_maker[mine.maker]):
-            found.update(dict.fromkeys(group[: 4 * self.window]))
+            found.update(dict.fromkeys(group[: self.head_length]))
         found.pop(model_id, None)
         return list(found)
+
+    @property
+    def head_length(self) -> int:
+        return 4 * self.window
+
+    def heads(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """The candidates every member of a family ("family", name) or of a maker's list ("maker", id) shares."""
+        found = {("family", name): tuple(group[: self.head_length]) for name, group in self.by_family.items()}
+        found.update({("maker", name): tuple(group[: self.head_length]) for name, group in self.by_maker.items()})
+        return found
+
+    def members(self, key: tuple[str, str]) -> list[str]:
+        kind, name = key
+        return (self.by_family if kind == "family" else self.by_maker).get(name, [])
 
 
 PRICE_CHART_METRICS = [(N_("Input"), "input_price"), (N_("Output"), "output_price"), (N_("Blended"), "blended")]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
+from types import SimpleNamespace
 
 import pytest
 
 from atlas.catalog import CatalogMemo, build_catalog
-from atlas.compare import choose_pairs
+from atlas.compare import PairMemo, choose_pairs
 from atlas.load import load_content
 from atlas.pipeline import load_catalog
 from atlas.routes import build_routes
@@ -145,3 +147,54 @@ def test_model_pages_link_their_compare_pages(fixture_site):
     assert 'href="/compare/alpha-mini-vs-alpha-pro/"' in page
     assert (fixture_site / "compare" / "alpha-mini-vs-alpha-pro" / "index.html").is_file()
     assert (fixture_site / "es" / "compare" / "alpha-mini-vs-alpha-pro" / "index.html").is_file()
+
+
+def _random_model(rng, number: int):
+    """What pair selection reads of a model, drawn at random from a few values each."""
+    return SimpleNamespace(
+        id=f"m{number:04d}", alternatives=[], maker=SimpleNamespace(id=rng.choice(["acme", "beta", "core"])),
+        blended=rng.choice([None, round(rng.uniform(0.01, 50), 2)]),
+        capability_ids=frozenset(rng.sample("abcd", rng.randint(0, 4))),
+        record=SimpleNamespace(family=rng.choice(["one", "two", None]),
+                               limits=SimpleNamespace(context=rng.choice([8_000, 128_000, 1_000_000]))))
+
+
+def _random_edit(rng, models: dict) -> dict:
+    target = models[rng.choice(list(models))]
+    kind = rng.choice(["price", "family", "maker", "capabilities", "context", "add", "remove", "reorder", "alternatives"])
+    if kind == "price":
+        target.blended = rng.choice([None, round(rng.uniform(0.01, 50), 2)])
+    elif kind == "family":
+        target.record.family = rng.choice(["one", "two", None])
+    elif kind == "maker":
+        target.maker = SimpleNamespace(id=rng.choice(["acme", "beta", "core"]))
+    elif kind == "capabilities":
+        target.capability_ids = frozenset(rng.sample("abcd", rng.randint(0, 4)))
+    elif kind == "context":
+        target.record.limits.context = rng.choice([8_000, 128_000, 1_000_000])
+    elif kind == "add":
+        added = _random_model(rng, rng.randint(0, 9999))
+        models[added.id] = added
+    elif kind == "remove" and len(models) > 3:
+        del models[target.id]
+        for model in models.values():
+            model.alternatives = [other for other in model.alternatives if other.id != target.id]
+    elif kind == "reorder":
+        items = list(models.items())
+        rng.shuffle(items)
+        return dict(items)
+    elif kind == "alternatives":
+        target.alternatives = [models[i] for i in rng.sample(list(models), 2) if i != target.id]
+    return models
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pairs_chosen_with_a_memo_equal_those_chosen_afresh_through_random_edits(seed):
+    """The dev server's builder rescores only the models an edit may concern (compare._unsure)."""
+    rng = random.Random(seed)
+    for _ in range(4):
+        models = {m.id: m for m in (_random_model(rng, n) for n in range(rng.randint(5, 120)))}
+        per_model, memo = rng.choice([1, 2, 5]), PairMemo()
+        for _ in range(12):
+            models = _random_edit(rng, models)
+            assert choose_pairs(models, per_model, [], memo) == choose_pairs(models, per_model, [])
