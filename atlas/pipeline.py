@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from .search_index import DOCUMENT_TEMPLATE, SearchCache, index_for_search, sear
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
 from .validate import Memo, validate_content
-from .write import SiteWriter, WriteStats, check_output_folder
+from .write import SiteWriter, WriteStats, check_output_folder, presence_test
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
     return carried
 
 
+@functools.cache  # one object a process: the state's records of a long-lived builder then compare by identity
 def _every_page_depends_on(locale: str) -> frozenset[str]:
     return frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
 
@@ -218,12 +220,13 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
                 output_dir: Path, state: BuildState | None) -> None:
     """Every stale page and data output, rendered on every core and written by this process as they come."""
     jobs, kept = [], 0
-    for job in _jobs(plan.routes, renderer):
-        if state is not None and state.is_current(job.path, job.depends, output_dir):
-            result.outputs.add(job.path)
-            kept += job.locale is not None
-        else:
-            jobs.append(job)
+    with presence_test(output_dir) as present:
+        for job in _jobs(plan.routes, renderer):
+            if state is not None and state.is_current(job.path, job.depends, present):
+                result.outputs.add(job.path)
+                kept += job.locale is not None
+            else:
+                jobs.append(job)
     result.pages = kept + sum(job.locale is not None for job in jobs)
     if in_pool(len(jobs)):
         renderer.compile_all()  # once here, not in every worker
@@ -251,15 +254,21 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
 
 def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
     """Data outputs first: the sitemap and the API index are the longest single jobs."""
-    data = frozenset({SITE_DEPENDENCY, "code", "base_url"})
+    data = _every_data_output_depends_on()
     for route in routes:
         if not route.is_page:
             yield Job(route, None, route.output_file, (route.depends_on, data))
-    locales = renderer.catalog.site.locales
-    pages = {locale: _every_page_depends_on(locale) for locale in locales}
+    locales = [(locale, renderer.urls.prefix(locale), _every_page_depends_on(locale))
+               for locale in renderer.catalog.site.locales]
     for route in routes:
-        for locale in (locales if route.is_page else ()):
-            yield Job(route, locale, renderer.urls.prefix(locale) + route.output_file, (route.depends_on, pages[locale]))
+        if route.is_page:
+            for locale, prefix, shared in locales:
+                yield Job(route, locale, prefix + route.output_file, (route.depends_on, shared))
+
+
+@functools.cache
+def _every_data_output_depends_on() -> frozenset[str]:
+    return frozenset({SITE_DEPENDENCY, "code", "base_url"})
 
 
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:

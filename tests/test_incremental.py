@@ -102,6 +102,20 @@ def test_no_change_renders_and_writes_nothing(workspace):
     assert report.timings.stages["render"] < report.timings.stages["load"] + 1  # nothing rendered, just checked
 
 
+@pytest.mark.parametrize("preview", [False, True])
+def test_files_deleted_from_the_output_by_hand_come_back(workspace, preview):
+    _, _, _, _, incremental = workspace
+    builder = SiteBuilder(incremental, preview=preview)
+    builder.build()
+    before = tree(incremental.output_dir)
+    for name in ("models/alpha-pro/index.html", "es/index.html", "api/models.json"):
+        (incremental.output_dir / name).unlink()
+    shutil.rmtree(incremental.output_dir / "es" / "compare")
+    report = builder.build()
+    assert tree(incremental.output_dir) == before
+    assert report.rendered == 2 + sum(1 for name in before if name.startswith("es/compare/"))
+
+
 def test_deleting_the_cache_only_costs_a_full_build(workspace):
     tmp_path, _, _, _, incremental = workspace
     before = tree(incremental.output_dir)
