@@ -117,16 +117,8 @@ class ModelEntry:
     more_from_maker: list["ModelEntry"] = field(default_factory=list)
     same_family: list["ModelEntry"] = field(default_factory=list)
     price_history: LineChart | None = None
-
-    @cached_property
-    def capability_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.capabilities)
-
-    @cached_property
-    def shown_records(self) -> frozenset[str]:
-        """The records this entry's own figures come from: its record, its maker's and its offerings' providers'."""
-        return frozenset({f"models/{self.id}", f"providers/{self.maker.id}",
-                          *(f"providers/{o.provider_id}" for o in self.offerings)})
+    capability_ids: frozenset[str] = frozenset()
+    shown_records: frozenset[str] = frozenset()  # what its own figures come from: its record, its maker's, its hosts'
 
     @cached_property
     def generated_faq(self) -> list[GeneratedQuestion]:
@@ -263,7 +255,11 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None,
     for pair in pairs:
         pair.a.compare_with.append((pair.b, pair.slug))
         pair.b.compare_with.append((pair.a, pair.slug))
-    capabilities = [CapabilityEntry(c, [m for m in ordered.values() if c.test(m.record)]) for c in CAPABILITIES]
+    capable: dict[str, list[ModelEntry]] = {c.id: [] for c in CAPABILITIES}
+    for entry in ordered.values():
+        for capability in entry.capabilities:
+            capable[capability.id].append(entry)
+    capabilities = [CapabilityEntry(c, capable[c.id]) for c in CAPABILITIES]
     by_name = dict(sorted(providers.items(), key=lambda item: item[1].name.casefold()))
     return Catalog(site, ordered, by_name, capabilities, _change_entries(history, entries), pairs,
                    _featured_pairs(pairs, list(ordered)[: site.compare.index_models], site.compare.pairs),
@@ -340,7 +336,7 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
 
 # The ModelEntry fields worked out from the model's record alone, given the providers, site and rubric.
 _OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
-                "scenario_costs", "capabilities", "inconsistencies", "fit_scores")
+                "scenario_costs", "capabilities", "capability_ids", "shown_records", "inconsistencies", "fit_scores")
 
 
 def _same_inputs(before: tuple, now: tuple) -> bool:
@@ -369,8 +365,10 @@ def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, Provid
     batch_saving = pricing.batch_discount / 100 if pricing.batch_discount is not None else None
     scenario_costs = [_scenario_cost(s, headline) for s in site.scenarios] if headline else []
     capabilities = [c for c in CAPABILITIES if c.test(record)]
+    shown = frozenset({f"models/{model_id}", f"providers/{record.maker}", *(f"providers/{o.provider_id}" for o in offerings)})
     return ModelEntry(model_id, record, providers[record.maker], headline, blended, monthly, cached_saving,
-                      batch_saving, offerings, scenario_costs, capabilities)
+                      batch_saving, offerings, scenario_costs, capabilities,
+                      capability_ids=frozenset(c.id for c in capabilities), shown_records=shown)
 
 
 def _offering_entry(offering: Offering, record: ModelRecord, providers: dict[str, ProviderEntry],
