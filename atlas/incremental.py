@@ -110,8 +110,10 @@ class BuildState:
         """Delete the saved copy (this one stays in memory) until `save` writes it again."""
         self.path.unlink(missing_ok=True)
 
-    def save(self, outputs: set[str]) -> None:
+    def settle(self, outputs: set[str]) -> None:
         """Keep what the files in `outputs`, the whole site now, depend on."""
         self.files = {name: entry for name, entry in self.files.items() if name in outputs}
         self.outputs = outputs
-        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, outputs))
+
+    def save(self) -> None:
+        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, self.outputs))

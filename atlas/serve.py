@@ -9,6 +9,7 @@ problems laid over every page. Fixing the file recovers without a restart.
 from __future__ import annotations
 
 import mimetypes
+import signal
 import sys
 from html import escape
 from pathlib import Path
@@ -100,5 +101,14 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder), lambda: rebuild(builder, site), delay=0.1)
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
-    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
+    # livereload stops on Ctrl-C (KeyboardInterrupt); a SIGTERM stops it the same way.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
+    finally:
+        builder.save()  # the next server's first build starts from this one's last
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -104,3 +104,29 @@ def test_serve_binds_loopback_and_recovers_from_a_yaml_error(served_project):
     record.write_text(good.replace("name: Alpha Mini", "name: Alpha Mini Two"), encoding="utf-8")
     wait_for(lambda: b"Alpha Mini Two" in get(port, "/models/alpha-mini/")[1])
     assert b"atlas-problems" not in get(port, "/models/alpha-mini/")[1]
+
+
+def test_a_stopped_server_leaves_its_state_for_the_next_one(tmp_path):
+    """The dev server saves its build state when it stops (SIGTERM, as Ctrl-C), not after each edit."""
+    project = project_folder(tmp_path, FIXTURE_CONTENT)
+    port = free_port()
+    logs = []
+    for run in range(2):
+        log = tmp_path / f"serve-{run}.log"
+        with open(log, "wb") as handle:
+            process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,
+                                       stdout=handle, stderr=subprocess.STDOUT,
+                                       env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            try:
+                wait_for(lambda: _serving(port))
+                process.terminate()
+                assert process.wait(timeout=30) == 0
+            finally:
+                process.kill()
+                process.wait()
+        logs.append(log.read_text(encoding="utf-8"))
+    first = next(line for line in logs[0].splitlines() if line.startswith("rebuilt:"))
+    second = next(line for line in logs[1].splitlines() if line.startswith("rebuilt:"))
+    pages = int(first.split(" of ")[1].split()[0])
+    assert first.startswith(f"rebuilt: {pages} of {pages} pages rendered")
+    assert second.startswith(f"rebuilt: 0 of {pages} pages rendered, 0 files written")
