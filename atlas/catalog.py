@@ -119,6 +119,9 @@ class ModelEntry:
     price_history: LineChart | None = None
     capability_ids: frozenset[str] = frozenset()
     shown_records: frozenset[str] = frozenset()  # what its own figures come from: its record, its maker's, its hosts'
+    # Text made from the figures above alone (the API index's line, by base URL). It goes to the
+    # next build with the figures, so it is made again only for an edited record.
+    made_from_figures: dict[tuple, str] = field(default_factory=dict)
 
     @cached_property
     def generated_faq(self) -> list[GeneratedQuestion]:
@@ -336,7 +339,8 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
 
 # The ModelEntry fields worked out from the model's record alone, given the providers, site and rubric.
 _OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
-                "scenario_costs", "capabilities", "capability_ids", "shown_records", "inconsistencies", "fit_scores")
+                "scenario_costs", "capabilities", "capability_ids", "shown_records", "inconsistencies", "fit_scores",
+                "made_from_figures")
 
 
 def _same_inputs(before: tuple, now: tuple) -> bool:
