@@ -230,16 +230,13 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None,
     site = content.site
     providers = {pid: ProviderEntry(pid, record) for pid, record in content.providers.items()}
     entries = _model_entries(content, providers, memo)
-    for entry in entries.values():
+    ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
+    for entry in ordered.values():  # in display order, so each provider's lists are too
         entry.alternatives = [entries[a] for a in entry.record.alternatives]
         entry.successor = entries.get(entry.record.successor or "")
         entry.maker.made.append(entry)
         for offering in entry.offerings:
             providers[offering.provider_id].served.append((entry, offering))
-    ordered = dict(sorted(entries.items(), key=lambda item: _display_order(item[1])))
-    for provider in providers.values():
-        provider.made.sort(key=_display_order)
-        provider.served.sort(key=lambda pair: _display_order(pair[0]))
     families: dict[str, list[ModelEntry]] = {}
     for entry in ordered.values():
         if entry.record.family:

@@ -112,7 +112,8 @@ class BuildState:
 
     def settle(self, outputs: set[str]) -> None:
         """Keep what the files in `outputs`, the whole site now, depend on."""
-        self.files = {name: entry for name, entry in self.files.items() if name in outputs}
+        for name in self.files.keys() - outputs:  # a deleted record's pages; usually none
+            del self.files[name]
         self.outputs = outputs
 
     def save(self) -> None:

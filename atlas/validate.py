@@ -32,7 +32,10 @@ class ValidContent:
     rubric: FitRubric | None = None
 
 
-Memo = dict[tuple[type, str], BaseModel]
+# What a long-running builder keeps, by file digest: (schema, digest) -> the validated record;
+# (OWN_RULES, digest) -> the (model id, locales) under which the model file broke no rule of its own.
+Memo = dict[tuple[Any, str], Any]
+OWN_RULES = "own rules"
 
 
 def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[ValidContent | None, list[Problem]]:
@@ -49,7 +52,7 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     rubric = typed(FitRubric, files.rubric, problems) if files.rubric else None
     if site is not None:
         problems += _site_rules(site, files.site)
-    problems += _model_rules(models, providers, files.models, site)
+    problems += _model_rules(models, providers, files.models, site, memo if memo is not None else {})
     if site is None or problems:
         return None, problems
     documents = {f"models/{k}": v for k, v in files.models.items()}
@@ -264,7 +267,8 @@ def _site_rules(site: SiteConfig, document: Document) -> list[Problem]:
 
 
 def _model_rules(models: dict[str, ModelRecord], providers: dict[str, ProviderRecord],
-                 documents: dict[str, Document], site: SiteConfig | None) -> list[Problem]:
+                 documents: dict[str, Document], site: SiteConfig | None, memo: Memo) -> list[Problem]:
+    """The rules across records for every model; each record's own rules for those not known to pass them."""
     problems: list[Problem] = []
     default_locale = site.default_locale if site else "en"
     locales = set(site.locales) if site else {default_locale}
@@ -279,51 +283,64 @@ def _model_rules(models: dict[str, ModelRecord], providers: dict[str, ProviderRe
             _check_reference(report, ("offerings", index, "provider"), offering.provider, providers,
                              "provider", "content/providers/")
         for index, alternative in enumerate(model.alternatives):
-            if alternative == model_id:
-                report(("alternatives", index), f"'{model_id}' lists itself as an alternative", "remove it")
-            else:
+            if alternative != model_id:
                 _check_reference(report, ("alternatives", index), alternative, models, "model", "content/models/")
         if model.successor:
             _check_reference(report, ("successor",), model.successor, models, "model", "content/models/")
-        if model.limits.max_output and model.limits.max_output > model.limits.context:
-            report(("limits", "max_output"),
-                   f"max_output ({model.limits.max_output:,}) is above the context window ({model.limits.context:,})",
-                   "max output counts inside the context window: check both figures")
-        if model.limits.max_input and model.limits.max_input > model.limits.context:
-            report(("limits", "max_input"),
-                   f"max_input ({model.limits.max_input:,}) is above the context window ({model.limits.context:,})",
-                   "check both figures")
-        if model.status == "deprecated" and model.retired is None:
-            report(("status",), "a deprecated model needs a retirement date",
-                   "add 'retired: YYYY-MM-DD' (the date it stops, or stopped, serving)")
-        pricing = model.pricing
-        if pricing.input is not None and pricing.cached_input is not None and pricing.cached_input > pricing.input:
-            report(("pricing", "cached_input"), "cached input costs more than plain input",
-                   "cached reads are a discount on input: check the two prices")
-        if (pricing.input is None) != (pricing.output is None):
-            report(("pricing",), "pricing has only one of input and output", "give both, or neither")
-        for field_name in LOCALIZED_MODEL_FIELDS:
-            _check_locales(report, (field_name,), getattr(model, field_name), default_locale, locales)
-        for locale, text in _texts(model.description):
-            if tag := _raw_html(text):
-                report(("description", locale) if isinstance(model.description, dict) else ("description",),
-                       f"raw HTML {tag} in the description", "write Markdown instead: **bold**, [link](https://...); "
-                       "HTML is shown as text, never run")
-        for index, item in enumerate(model.faq):
-            _check_locales(report, ("faq", index, "question"), item.question, default_locale, locales)
-            _check_locales(report, ("faq", index, "answer"), item.answer, default_locale, locales)
-        seen_offerings: dict[tuple[str, str], int] = {}
-        for index, offering in enumerate(model.offerings):
-            key = (offering.provider, offering.model_id)
-            if key in seen_offerings:
-                report(("offerings", index), f"offering {offering.provider} / {offering.model_id} is listed twice",
-                       f"it is also item {seen_offerings[key] + 1} of offerings")
-            seen_offerings.setdefault(key, index)
-        for index, path in enumerate(model.pinned):
-            if pin := pin_problem(path):
-                report(("pinned", index), *pin)
+        passed = (OWN_RULES, document.digest)
+        if document.digest and memo.get(passed) == (model_id, default_locale, locales):
+            continue
+        found = len(problems)
+        _own_model_rules(report, model_id, model, default_locale, locales)
+        if document.digest and len(problems) == found:
+            memo[passed] = (model_id, default_locale, locales)
     problems += _duplicate_names(models, documents)
     return problems
+
+
+def _own_model_rules(report: Callable, model_id: str, model: ModelRecord, default_locale: str,
+                     locales: set[str]) -> None:
+    """What one record must be, whatever the others say."""
+    for index, alternative in enumerate(model.alternatives):
+        if alternative == model_id:
+            report(("alternatives", index), f"'{model_id}' lists itself as an alternative", "remove it")
+    if model.limits.max_output and model.limits.max_output > model.limits.context:
+        report(("limits", "max_output"),
+               f"max_output ({model.limits.max_output:,}) is above the context window ({model.limits.context:,})",
+               "max output counts inside the context window: check both figures")
+    if model.limits.max_input and model.limits.max_input > model.limits.context:
+        report(("limits", "max_input"),
+               f"max_input ({model.limits.max_input:,}) is above the context window ({model.limits.context:,})",
+               "check both figures")
+    if model.status == "deprecated" and model.retired is None:
+        report(("status",), "a deprecated model needs a retirement date",
+               "add 'retired: YYYY-MM-DD' (the date it stops, or stopped, serving)")
+    pricing = model.pricing
+    if pricing.input is not None and pricing.cached_input is not None and pricing.cached_input > pricing.input:
+        report(("pricing", "cached_input"), "cached input costs more than plain input",
+               "cached reads are a discount on input: check the two prices")
+    if (pricing.input is None) != (pricing.output is None):
+        report(("pricing",), "pricing has only one of input and output", "give both, or neither")
+    for field_name in LOCALIZED_MODEL_FIELDS:
+        _check_locales(report, (field_name,), getattr(model, field_name), default_locale, locales)
+    for locale, text in _texts(model.description):
+        if tag := _raw_html(text):
+            report(("description", locale) if isinstance(model.description, dict) else ("description",),
+                   f"raw HTML {tag} in the description", "write Markdown instead: **bold**, [link](https://...); "
+                   "HTML is shown as text, never run")
+    for index, item in enumerate(model.faq):
+        _check_locales(report, ("faq", index, "question"), item.question, default_locale, locales)
+        _check_locales(report, ("faq", index, "answer"), item.answer, default_locale, locales)
+    seen_offerings: dict[tuple[str, str], int] = {}
+    for index, offering in enumerate(model.offerings):
+        key = (offering.provider, offering.model_id)
+        if key in seen_offerings:
+            report(("offerings", index), f"offering {offering.provider} / {offering.model_id} is listed twice",
+                   f"it is also item {seen_offerings[key] + 1} of offerings")
+        seen_offerings.setdefault(key, index)
+    for index, path in enumerate(model.pinned):
+        if pin := pin_problem(path):
+            report(("pinned", index), *pin)
 
 
 def _texts(value: Any) -> list[tuple[str | None, str]]:
