@@ -118,6 +118,7 @@ class ModelEntry:
     same_family: list["ModelEntry"] = field(default_factory=list)
     price_history: LineChart | None = None
     capability_ids: frozenset[str] = frozenset()
+    capability_bits: int = 0  # bit i: CAPABILITIES[i], for pair selection's similarity
     shown_records: frozenset[str] = frozenset()  # what its own figures come from: its record, its maker's, its hosts'
     # Text made from the figures above alone (the API index's line, by base URL). It goes to the
     # next build with the figures, so it is made again only for an edited record.
@@ -336,7 +337,7 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
 
 # The ModelEntry fields worked out from the model's record alone, given the providers, site and rubric.
 _OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
-                "scenario_costs", "capabilities", "capability_ids", "shown_records", "inconsistencies", "fit_scores",
+                "scenario_costs", "capabilities", "capability_ids", "capability_bits", "shown_records", "inconsistencies", "fit_scores",
                 "made_from_figures")
 
 
@@ -369,7 +370,9 @@ def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, Provid
     shown = frozenset({f"models/{model_id}", f"providers/{record.maker}", *(f"providers/{o.provider_id}" for o in offerings)})
     return ModelEntry(model_id, record, providers[record.maker], headline, blended, monthly, cached_saving,
                       batch_saving, offerings, scenario_costs, capabilities,
-                      capability_ids=frozenset(c.id for c in capabilities), shown_records=shown)
+                      capability_ids=frozenset(c.id for c in capabilities),
+                      capability_bits=sum(1 << i for i, c in enumerate(CAPABILITIES) if c in capabilities),
+                      shown_records=shown)
 
 
 def _offering_entry(offering: Offering, record: ModelRecord, providers: dict[str, ProviderEntry],

@@ -153,19 +153,22 @@ def _nearest(mine: "_Traits", others: list[str], traits: dict[str, "_Traits"], c
 
 
 class _Traits(NamedTuple):
-    """What pair selection weighs of a model, read once: ten thousand models score 1.5 million neighbours.
-    A tuple, so a memo compares them in C."""
+    """What pair selection weighs of a model, read once: ten thousand models score 1.5 million neighbours,
+    so the logarithms are taken here and the capabilities are bits. A tuple, so a memo compares them in C."""
 
     family: str
     maker: str
     blended: float | None
-    capabilities: frozenset[str]
-    context: int
+    log_price: float | None  # log10 of the blended price, when it is above zero
+    capabilities: int  # one bit per capability
+    log_context: float  # log2 of the context window
 
     @classmethod
     def of(cls, model) -> "_Traits":
         record = model.record
-        return cls(record.family or "", model.maker.id, model.blended, model.capability_ids, record.limits.context)
+        blended = model.blended
+        return cls(record.family or "", model.maker.id, blended, math.log10(blended) if blended else None,
+                   model.capability_bits, math.log2(record.limits.context))
 
     def similarity(self, other: "_Traits") -> float:
         """Higher for models a reader would weigh against each other: family, price band, capabilities."""
@@ -174,12 +177,16 @@ class _Traits(NamedTuple):
             score += 3
         if self.maker == other.maker:
             score += 1
-        if self.blended and other.blended:
-            score += max(0.0, 2 - abs(math.log10(self.blended / other.blended)) * 2)
-        mine, theirs = self.capabilities, other.capabilities
-        if mine or theirs:
-            score += 2 * len(mine & theirs) / len(mine | theirs)
-        score += max(0.0, 1 - abs(math.log2(self.context / other.context)) / 3)
+        if self.log_price is not None and other.log_price is not None:
+            gap = abs(self.log_price - other.log_price)  # in tenfolds: up to 2 points within one
+            if gap < 1:
+                score += 2 - gap * 2
+        either = self.capabilities | other.capabilities
+        if either:
+            score += 2 * (self.capabilities & other.capabilities).bit_count() / either.bit_count()
+        gap = abs(self.log_context - other.log_context)  # in doublings: up to 1 point within three
+        if gap < 3:
+            score += 1 - gap / 3
         return score
 
 

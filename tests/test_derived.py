@@ -154,7 +154,7 @@ def _random_model(rng, number: int):
     return SimpleNamespace(
         id=f"m{number:04d}", alternatives=[], maker=SimpleNamespace(id=rng.choice(["acme", "beta", "core"])),
         blended=rng.choice([None, round(rng.uniform(0.01, 50), 2)]),
-        capability_ids=frozenset(rng.sample("abcd", rng.randint(0, 4))),
+        capability_bits=rng.randrange(16),
         record=SimpleNamespace(family=rng.choice(["one", "two", None]),
                                limits=SimpleNamespace(context=rng.choice([8_000, 128_000, 1_000_000]))))
 
@@ -169,7 +169,7 @@ def _random_edit(rng, models: dict) -> dict:
     elif kind == "maker":
         target.maker = SimpleNamespace(id=rng.choice(["acme", "beta", "core"]))
     elif kind == "capabilities":
-        target.capability_ids = frozenset(rng.sample("abcd", rng.randint(0, 4)))
+        target.capability_bits = rng.randrange(16)
     elif kind == "context":
         target.record.limits.context = rng.choice([8_000, 128_000, 1_000_000])
     elif kind == "add":
