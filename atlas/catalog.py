@@ -219,11 +219,14 @@ class CatalogMemo:
     and the rubric), and the neighbours pair selection chose (compare.PairMemo). An unchanged
     file validates to the very same frozen record (validate.Memo), so `is` tells an input
     that did not change, and a rebuild works out figures for the edited records only.
+    The neighbours are plain data, so a builder of one build also starts from the last
+    build's, read from the cache folder; it keeps no figures.
     """
 
+    partners: PairMemo = field(default_factory=PairMemo)  # each model's neighbours, and what they were chosen from
+    keeps_figures: bool = True
     inputs: tuple = ()  # (site, rubric, providers) the figures were worked out with
     figures: dict[str, tuple[ModelRecord, dict]] = field(default_factory=dict)  # id -> (record, ModelEntry fields)
-    partners: PairMemo = field(default_factory=PairMemo)  # each model's neighbours, and what they were chosen from
 
 
 def build_catalog(content: ValidContent, history: list[Change] | None = None,
@@ -316,6 +319,7 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
                    memo: CatalogMemo | None) -> dict[str, ModelEntry]:
     """An entry per model, with the figures of its own record; from `memo` for a record seen before."""
     inputs = (content.site, content.rubric, content.providers)
+    memo = memo if memo is not None and memo.keeps_figures else None
     kept = memo.figures if memo is not None and _same_inputs(memo.inputs, inputs) else {}
     figures: dict[str, tuple[ModelRecord, dict]] = {}
     entries = {}

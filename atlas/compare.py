@@ -6,13 +6,17 @@ nearest neighbours), so the number of pages grows with N·K, never with N².
 
 from __future__ import annotations
 
+import functools
 import math
+import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from .charts import BarChart, price_bars
 from .i18n import N_
+from .incremental import digest, save_pickle
 from .messages import Count, Label, Money, Msg, Names, Paragraph, Tokens
 
 
@@ -71,6 +75,27 @@ class PairMemo:
     by_price: list[str] = field(default_factory=list)
     heads: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # see _Candidates.heads
     nearest: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # id -> (declared, nearest)
+
+    @classmethod
+    def load(cls, path: Path) -> "PairMemo":
+        """The memo a builder saved, when this code saved it; an empty one (every model scored) otherwise."""
+        try:
+            with path.open("rb") as handle:
+                version, memo = pickle.load(handle)
+            if version == _code_version() and isinstance(memo, cls):
+                return memo
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            pass
+        return cls()
+
+    def save(self, path: Path) -> None:
+        save_pickle(path, (_code_version(), self))
+
+
+@functools.cache
+def _code_version() -> str:
+    """A saved memo is only as good as the similarity that chose it: this file's digest."""
+    return digest(Path(__file__).read_bytes())
 
 
 def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple[str, str]],

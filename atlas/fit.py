@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .schema import FitCategory, FitCriterion, FitRubric
 
 
-@dataclass(frozen=True)
-class CriterionScore:
+class CriterionScore(NamedTuple):
+    """A tuple: 32 criteria of 10,000 models are 320,000 of them, made in a third of a dataclass's time and memory."""
+
     criterion: FitCriterion
     earned: float
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from .catalog import Catalog, CatalogMemo, build_catalog
+from .compare import PairMemo
 from .data_outputs import render_data
 from .history import read_history
 from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
@@ -57,6 +58,9 @@ class Project:
     def parse_cache(self) -> ParseCache:
         # "-2": entries hold pickled data since format 2; a cache of the first format is left unread
         return ParseCache(self.cache_dir / f"parsed-2-{digest(str(self.content_dir).encode())}.pickle")
+
+    def pairs_cache_file(self) -> Path:
+        return self.cache_dir / f"pairs-{digest(str(self.content_dir).encode())}.pickle"
 
     def search_cache_file(self) -> Path:
         return self.cache_dir / f"search-{digest(str(self.output_dir).encode())}.pickle"
@@ -301,7 +305,9 @@ class SiteBuilder:
         self.again = again  # False: one build only, so parsed files and records are let go once used
         self.parsed = project.parse_cache()
         self.validated: Memo = {}
-        self.derived = CatalogMemo() if again else None  # figures of unchanged records, for the next build
+        # The neighbours pair selection chose last time (kept on disk too); figures of unchanged records
+        # only in a builder that builds again.
+        self.derived = CatalogMemo(PairMemo.load(project.pairs_cache_file()), keeps_figures=again)
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
@@ -370,6 +376,8 @@ class SiteBuilder:
             self.state.save()
         if self.search is not None:
             self.search.save(self.project.search_cache_file())
+        if self.state is not None:
+            self.derived.partners.save(self.project.pairs_cache_file())
 
 
 def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:
