@@ -67,8 +67,8 @@ def pair_slug(first_id: str, second_id: str) -> str:
 
 @dataclass
 class PairMemo:
-    """What pair selection keeps for a long-lived builder's next build: what each model's
-    neighbours were chosen from, and the neighbours."""
+    """What pair selection keeps for the next build (in a long-lived builder's memory, and in the
+    cache folder for the next run): what each model's neighbours were chosen from, and the neighbours."""
 
     per_model: int = 0
     traits: dict[str, "_Traits"] = field(default_factory=dict)
