@@ -19,7 +19,7 @@ from .load import ParseCache, load_content
 from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
-from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, list_fingerprints, listed_pages,
+from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, derived_fingerprints, listed_pages,
                      name_dependency)
 from .search_index import DOCUMENT_TEMPLATE, SearchCache, index_for_search, search_document, searchable
 from .sitemap import sitemap_fingerprint
@@ -163,7 +163,7 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
         routes = build_routes(catalog)
         listed = listed_pages(routes)
         now = {**(fingerprints or {}), **_global_fingerprints(project, urls, versions),
-               **list_fingerprints(routes, catalog), SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
+               **derived_fingerprints(routes, catalog), SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
     return SitePlan(catalog, urls, routes, listed, assets, versions, now)
 
 

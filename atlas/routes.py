@@ -21,7 +21,8 @@ from .sitemap import part_path, sitemap_parts
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
 SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
-MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: list_fingerprints
+MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: derived_fingerprints
+FEED_DATE_DEPENDENCY = "feed-date"  # the feed's own date
 FEED_LENGTH = 50
 PAGER_REACH = 2  # page links shown either side of the current page, besides the first and the last
 
@@ -111,6 +112,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
     every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
+    updated = feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
     # The first page also shows the counts, the filters' choices and the chart of every model.
     routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
                          first_page_depends=everything)
@@ -124,12 +126,11 @@ def build_routes(catalog: Catalog) -> list[Route]:
         Route("search", "search/", "pages/search.html",
               {"models": list(catalog.models.values()), "providers": list(catalog.providers.values())},
               every_provider | {MODEL_INDEX_DEPENDENCY}),
-        Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes},
-              every_model | {HISTORY_DEPENDENCY}),
-        Route("feed", "feed.xml", "feeds/atom.xml",
-              {"changes": (catalog.changes or [])[:FEED_LENGTH],
-               "updated": feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))},
-              every_model | {HISTORY_DEPENDENCY}),
+        # The changes come from the history; of the models, they show names and whether each still has a page.
+        Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes, "updated": updated},
+              frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
+        Route("feed", "feed.xml", "feeds/atom.xml", {"changes": (catalog.changes or [])[:FEED_LENGTH], "updated": updated},
+              frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
     ]
     for model in catalog.models.values():
         routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model},
@@ -182,11 +183,13 @@ def _rows_depend(rows: dict[str, Sequence]) -> frozenset[str]:
     return frozenset().union(*(_row_model(item).shown_records for items in rows.values() for item in items))
 
 
-def list_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
-    """Which models each paged list holds, in order: what all of its pages show (count, page links);
-    and the index of every model's name and maker."""
+def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
+    """What pages show that no one record holds: which models each paged list holds, in order
+    (what all of its pages show: count, page links); the index of every model's name and maker;
+    the feed's date."""
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
+    found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
     return found
 
 

@@ -71,10 +71,14 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
 
 
 def last_modified(routes: list[Route], catalog: Catalog) -> list[str | None]:
-    """Per route, the newest last-verified date among the models its page shows: a date from the data."""
+    """Per route, its own date (the changelog's: its newest change), else the newest last-verified date
+    among the models its page shows: a date from the data."""
     verified = {f"models/{model_id}": model.record.last_verified for model_id, model in catalog.models.items()}
     found = []
     for route in routes:
+        if "updated" in route.context:
+            found.append(route.context["updated"].date().isoformat())
+            continue
         dates = [verified[name] for name in route.depends_on if name in verified]
         found.append(max(dates).isoformat() if dates else None)
     return found
