@@ -23,6 +23,7 @@ HISTORY_DEPENDENCY = "history"
 SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
 MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: derived_fingerprints
 FEED_DATE_DEPENDENCY = "feed-date"  # the feed's own date
+PAIRS_DEPENDENCY = "pairs"  # the compare index's pairs, and how many there are in all
 FEED_LENGTH = 50
 PAGER_REACH = 2  # page links shown either side of the current page, besides the first and the last
 
@@ -64,7 +65,12 @@ class Pager:
 
     @property
     def dependency(self) -> str:
-        return f"list:{self.base}"
+        return list_dependency(self.base)
+
+
+def list_dependency(base: str) -> str:
+    """The name of which models a paged list holds, in order (its fingerprint: Pager.members)."""
+    return f"list:{base}"
 
 
 @dataclass(frozen=True)
@@ -116,11 +122,14 @@ def build_routes(catalog: Catalog) -> list[Route]:
     # The first page also shows the counts, the filters' choices and the chart of every model.
     routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
                          first_page_depends=everything)
+    # The two indexes show each list's length: they depend on the lists' members, not on the records in them.
+    provider_lists = frozenset(list_dependency(provider_path(p)) for p in catalog.providers)
+    capability_lists = frozenset(list_dependency(capability_path(c.id)) for c in catalog.capabilities)
     routes += [
         Route("providers", "providers/", "pages/providers.html",
-              {"providers": list(catalog.providers.values())}, everything),
+              {"providers": list(catalog.providers.values())}, every_provider | provider_lists),
         Route("capabilities", "capabilities/", "pages/capabilities.html",
-              {"capabilities": catalog.capabilities}, every_model),
+              {"capabilities": catalog.capabilities}, capability_lists),
         Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
         # Without JavaScript it lists every model by name and maker: not a price edit's business.
         Route("search", "search/", "pages/search.html",
@@ -139,8 +148,10 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
                               {"made": provider.made, "served": provider.served}, page_size,
                               own=frozenset({f"providers/{provider.id}"}))
+    # Every model's id and name (the picker's list), and the pairs it lists by name.
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
-                        {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)}, everything))
+                        {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)},
+                        frozenset({MODEL_INDEX_DEPENDENCY, PAIRS_DEPENDENCY})))
     for pair in catalog.pairs:
         depends = {f"models/{pair.a.id}", f"models/{pair.b.id}", f"providers/{pair.a.maker.id}",
                    f"providers/{pair.b.maker.id}"}
@@ -186,10 +197,11 @@ def _rows_depend(rows: dict[str, Sequence]) -> frozenset[str]:
 def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     """What pages show that no one record holds: which models each paged list holds, in order
     (what all of its pages show: count, page links); the index of every model's name and maker;
-    the feed's date."""
+    the feed's date; the compare index's pairs."""
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
+    found[PAIRS_DEPENDENCY] = digest(repr(([pair.slug for pair in catalog.featured_pairs], len(catalog.pairs))).encode())
     return found
 
 

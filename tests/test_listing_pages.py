@@ -93,6 +93,7 @@ def test_an_edit_renders_the_page_that_lists_the_model_not_the_others(tmp_path, 
     assert "page/2/" in rendered and "" in rendered  # the home page's first page shows the price chart
     assert "search/" not in rendered  # its index of every model shows names and makers only
     assert "changelog/" not in rendered and "feed.xml" not in rendered  # names and the history only
+    assert not {"providers/", "capabilities/", "compare/"} & set(rendered)  # list lengths, names and pairs only
     page = (project.output_dir / "capabilities/tool-calling/page/2/index.html").read_text(encoding="utf-8")
     assert "$14.00" in page
 
