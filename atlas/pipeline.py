@@ -363,21 +363,20 @@ class SiteBuilder:
             raise
         state.settle(outputs=result.outputs)
         self.state, self.search, self.fragments = state, search, fragments
-        if not self.preview:
-            self.save()
         # The dev server's builder saves when the server stops: pickling the state of 110,000
         # files took 0.3 s of each edit's rebuild, and the state on disk is only read by the
         # next server (its base URL makes every page differ from a `build.py build`).
+        if not self.preview:
+            self.save()
         return BuildReport(result.pages, result.rendered, stats, timings)
 
     def save(self) -> None:
-        """Write the last good build's state and search documents to the cache folder, for the next builder."""
-        if self.state is not None:
-            self.state.save()
-        if self.search is not None:
-            self.search.save(self.project.search_cache_file())
-        if self.state is not None:
-            self.derived.partners.save(self.project.pairs_cache_file())
+        """Write the last good build's state, search documents and chosen pairs to the cache folder."""
+        if self.state is None or self.search is None:
+            return  # no build succeeded, or the last one failed
+        self.state.save()
+        self.search.save(self.project.search_cache_file())
+        self.derived.partners.save(self.project.pairs_cache_file())
 
 
 def build(project: Project, base_url: str | None = None, preview: bool = False) -> BuildReport:

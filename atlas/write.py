@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
