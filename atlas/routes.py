@@ -148,10 +148,10 @@ def build_routes(catalog: Catalog) -> list[Route]:
         routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
                               {"made": provider.made, "served": provider.served}, page_size,
                               own=frozenset({f"providers/{provider.id}"}))
-    # Every model's id and name (the picker's list), and the pairs it lists by name.
+    # The pairs it lists, by name (the picker's suggestions come from the API, in the browser).
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
                         {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)},
-                        frozenset({MODEL_INDEX_DEPENDENCY, PAIRS_DEPENDENCY})))
+                        frozenset({PAIRS_DEPENDENCY})))
     for pair in catalog.pairs:
         depends = {f"models/{pair.a.id}", f"models/{pair.b.id}", f"providers/{pair.a.maker.id}",
                    f"providers/{pair.b.maker.id}"}
@@ -201,7 +201,8 @@ def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
-    found[PAIRS_DEPENDENCY] = digest(repr(([pair.slug for pair in catalog.featured_pairs], len(catalog.pairs))).encode())
+    found[PAIRS_DEPENDENCY] = digest(repr(([(pair.slug, pair.a.name, pair.b.name) for pair in catalog.featured_pairs],
+                                           len(catalog.pairs))).encode())
     return found
 
 

@@ -76,10 +76,36 @@ function buildTable(models, labels, fmt, modelBase) {
   return table;
 }
 
+let catalog = null; // the API's model list, fetched once for the suggestions and the table
+
+function loadModels(api) {
+  catalog ??= fetch(api).then((response) => {
+    if (!response.ok) throw new Error(`${api}: ${response.status}`);
+    return response.json();
+  }).then((data) => data.models);
+  return catalog;
+}
+
+// The suggestions come from the API the first time the field is used, not with the page.
+function offerSuggestions(section, input) {
+  const list = document.getElementById(input.getAttribute("list"));
+  input.addEventListener("focus", () => {
+    loadModels(section.dataset.api).then((models) => {
+      list.replaceChildren(...models.map((model) => {
+        const option = document.createElement("option");
+        option.value = model.id;
+        option.textContent = model.name;
+        return option;
+      }));
+    }).catch((error) => console.error("compare picker:", error));
+  }, { once: true });
+}
+
 async function run(section) {
   const labels = JSON.parse(document.getElementById("picker-labels").textContent);
   const input = section.querySelector("input[name=m]");
   const result = section.querySelector(".picker__result");
+  offerSuggestions(section, input);
   const ids = idsFromAddress();
   input.value = ids.join(",");
   if (ids.length === 0) return;
@@ -87,8 +113,7 @@ async function run(section) {
     result.replaceChildren(cell("p", labels.need_two));
     return;
   }
-  const response = await fetch(section.dataset.api);
-  const { models } = await response.json();
+  const models = await loadModels(section.dataset.api);
   const byId = new Map(models.map((m) => [m.id, m]));
   const missing = ids.filter((id) => !byId.has(id));
   const chosen = ids.filter((id) => byId.has(id)).map((id) => byId.get(id));

@@ -314,6 +314,22 @@ def test_picker_compares_three_models_from_a_shareable_address(page, fixture_url
     assert errors == []
 
 
+def test_picker_suggests_every_model_once_its_field_is_used(page, fixture_url):
+    """The suggestions come from the API on first focus: the page itself does not list every model."""
+    errors = watch_errors(page)
+    asked = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    page.goto(f"{fixture_url.rstrip('/')}/compare/")
+    assert page.locator("#picker-options option").count() == 0
+    assert not any(path.endswith("/api/models.json") for path in asked)
+    page.focus("input[name=m]")
+    page.wait_for_function("document.querySelectorAll('#picker-options option').length > 0")
+    values = page.eval_on_selector_all("#picker-options option", "options => options.map(o => o.value)")
+    assert sorted(values) == ["alpha-mini", "alpha-pro", "beta-open", "gamma-long"]
+    assert sum(path.endswith("/api/models.json") for path in asked) == 1
+    assert errors == []
+
+
 def test_language_switcher_lands_on_the_same_page(page, fixture_url):
     fixture_url = fixture_url.rstrip("/")
     page.goto(f"{fixture_url}/models/alpha-mini/")
