@@ -266,8 +266,9 @@ def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
                for locale in renderer.catalog.site.locales]
     for route in routes:
         if route.is_page:
+            output_file, depends_on = route.output_file, route.depends_on
             for locale, prefix, shared in locales:
-                yield Job(route, locale, prefix + route.output_file, (route.depends_on, shared))
+                yield Job(route, locale, prefix + output_file, (depends_on, shared))
 
 
 @functools.cache

@@ -255,4 +255,5 @@ def _sitemap_routes(routes: list[Route], locales: int) -> list[Route]:
 
 def listed_pages(routes: list[Route]) -> list[Route]:
     """The pages a sitemap lists: every page but the 404s and the feed."""
-    return [route for route in routes if route.is_page and route.output_file.endswith("index.html")]
+    return [route for route in routes  # a folder's index.html (the home page's path is "")
+            if route.template is not None and (not route.path or route.path.endswith("/"))]
