@@ -341,8 +341,8 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
 
 # The ModelEntry fields worked out from the model's record alone, given the providers, site and rubric.
 _OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
-                "scenario_costs", "capabilities", "capability_ids", "capability_bits", "shown_records", "inconsistencies", "fit_scores",
-                "made_from_figures")
+                "scenario_costs", "capabilities", "capability_ids", "capability_bits", "shown_records",
+                "inconsistencies", "fit_scores", "made_from_figures")
 
 
 def _same_inputs(before: tuple, now: tuple) -> bool:
@@ -371,7 +371,8 @@ def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, Provid
     batch_saving = pricing.batch_discount / 100 if pricing.batch_discount is not None else None
     scenario_costs = [_scenario_cost(s, headline) for s in site.scenarios] if headline else []
     capabilities = [c for c in CAPABILITIES if c.test(record)]
-    shown = frozenset({f"models/{model_id}", f"providers/{record.maker}", *(f"providers/{o.provider_id}" for o in offerings)})
+    shown = frozenset({f"models/{model_id}", f"providers/{record.maker}",
+                       *(f"providers/{o.provider_id}" for o in offerings)})
     return ModelEntry(model_id, record, providers[record.maker], headline, blended, monthly, cached_saving,
                       batch_saving, offerings, scenario_costs, capabilities,
                       capability_ids=frozenset(c.id for c in capabilities),

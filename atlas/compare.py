@@ -121,8 +121,8 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
             if found is not None and model_id not in unsure and found[0] == partners:
                 nearest = found[1]
             else:
-                nearest = _nearest(traits[model_id], [other for other in candidates.near(model_id) if other not in partners],
-                                   traits, per_model - len(partners))
+                others = [other for other in candidates.near(model_id) if other not in partners]
+                nearest = _nearest(traits[model_id], others, traits, per_model - len(partners))
             now[model_id] = (partners[:], nearest)
             partners += nearest
         chosen.update((model_id, partner) if model_id < partner else (partner, model_id) for partner in partners)

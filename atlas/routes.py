@@ -119,7 +119,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
     updated = feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
-    # The first page also shows the counts, the filters' choices and the chart of every model.
+    # The first page also shows the counts, the filters' choices and the price chart.
     routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
                          first_page_depends=everything)
     # The two indexes show each list's length: they depend on the lists' members, not on the records in them.
@@ -138,7 +138,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
         # The changes come from the history; of the models, they show names and whether each still has a page.
         Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes, "updated": updated},
               frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
-        Route("feed", "feed.xml", "feeds/atom.xml", {"changes": (catalog.changes or [])[:FEED_LENGTH], "updated": updated},
+        Route("feed", "feed.xml", "feeds/atom.xml",
+              {"changes": (catalog.changes or [])[:FEED_LENGTH], "updated": updated},
               frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
     ]
     for model in catalog.models.values():
