@@ -131,9 +131,11 @@ def build_routes(catalog: Catalog) -> list[Route]:
         Route("capabilities", "capabilities/", "pages/capabilities.html",
               {"capabilities": catalog.capabilities}, capability_lists),
         Route("not-found", "404.html", "pages/404.html", {}, frozenset()),
-        # Without JavaScript it lists every model by name and maker: not a price edit's business.
+        # Without JavaScript it lists the newest models (a page of them) by name and maker, and links
+        # to the rest: not a price edit's business.
         Route("search", "search/", "pages/search.html",
-              {"models": list(catalog.models.values()), "providers": list(catalog.providers.values())},
+              {"models": list(catalog.models.values())[:page_size], "model_count": len(catalog.models),
+               "providers": list(catalog.providers.values())},
               every_provider | {MODEL_INDEX_DEPENDENCY}),
         # The changes come from the history; of the models, they show names and whether each still has a page.
         Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes, "updated": updated},

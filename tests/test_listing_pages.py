@@ -138,3 +138,19 @@ def test_the_home_page_says_how_many_the_chart_leaves_out(real_catalog, limit):
     figure = html[html.index('<figure class="chart">'):html.index("</figure>")]
     assert figure.count("<circle") == min(limit, chart.total)
     assert (f"It plots the 3 newest of the {chart.total} models" in html) == (limit < chart.total)
+
+
+@pytest.mark.parametrize("page_size", [3, 50])
+def test_the_search_page_lists_a_page_of_the_newest_models_and_links_to_the_rest(catalog, page_size):
+    """Its list is for readers without JavaScript; at 10,000 models, all of them weighed 1.1 MB."""
+    site = catalog.site.model_copy(update={"listings": ListingSettings(page_size=page_size)})
+    bigger = dataclasses.replace(catalog, site=site)
+    search = next(route for route in build_routes(bigger) if route.kind == "search")
+    renderer = render.Renderer(ROOT / "templates", ROOT / "locales", bigger, render.SiteUrls(site.base_url, "en"),
+                               collections.defaultdict(lambda: "v"))
+    html = renderer.render(search, "en")
+    listed = [model.id for model in catalog.models.values() if f'href="/models/{model.id}/"' in html]
+    assert listed == list(catalog.models)[:page_size]
+    complete = page_size >= len(catalog.models)
+    assert ("Every model and provider is listed below." in html) == complete
+    assert (f"All {len(catalog.models)} models, newest first, on the home page" in html) == (not complete)
