@@ -161,20 +161,20 @@ def _random_model(rng, number: int):
 
 def _random_edit(rng, models: dict) -> dict:
     target = models[rng.choice(list(models))]
+    fresh = _random_model(rng, rng.randint(0, 9999))  # new values, and a new model to add
     kind = rng.choice(["price", "family", "maker", "capabilities", "context", "add", "remove", "reorder", "alternatives"])
     if kind == "price":
-        target.blended = rng.choice([None, round(rng.uniform(0.01, 50), 2)])
+        target.blended = fresh.blended
     elif kind == "family":
-        target.record.family = rng.choice(["one", "two", None])
+        target.record.family = fresh.record.family
     elif kind == "maker":
-        target.maker = SimpleNamespace(id=rng.choice(["acme", "beta", "core"]))
+        target.maker = fresh.maker
     elif kind == "capabilities":
-        target.capability_bits = rng.randrange(16)
+        target.capability_bits = fresh.capability_bits
     elif kind == "context":
-        target.record.limits.context = rng.choice([8_000, 128_000, 1_000_000])
+        target.record.limits.context = fresh.record.limits.context
     elif kind == "add":
-        added = _random_model(rng, rng.randint(0, 9999))
-        models[added.id] = added
+        models[fresh.id] = fresh
     elif kind == "remove" and len(models) > 3:
         del models[target.id]
         for model in models.values():
