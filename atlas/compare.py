@@ -110,8 +110,9 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
     chosen: set[tuple[str, str]] = set()
     traits = {model_id: _Traits.of(model) for model_id, model in models.items()}
     candidates = _Candidates(traits, per_model)
+    heads = candidates.heads()
     reusable = memo is not None and memo.per_model == per_model
-    unsure = _unsure(memo, traits, candidates) if reusable else set()
+    unsure = _unsure(memo, traits, candidates, heads) if reusable else set()
     kept = memo.nearest if reusable else {}
     now: dict[str, tuple[list[str], list[str]]] = {}
     for model_id, model in models.items():
@@ -131,11 +132,12 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
             chosen.add(tuple(sorted((first, second))))
     if memo is not None:
         memo.per_model, memo.traits, memo.by_price = per_model, traits, candidates.by_price
-        memo.heads, memo.nearest = candidates.heads(), now
+        memo.heads, memo.nearest = heads, now
     return sorted(chosen)
 
 
-def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidates") -> set[str]:
+def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidates",
+            heads: dict[tuple[str, str], tuple[str, ...]]) -> set[str]:
     """The models whose candidates, or whose candidates' traits or their own, may differ from the memo's.
 
     A model's candidates are its window of the price order and the heads of its family's and
@@ -155,7 +157,6 @@ def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidat
         if model_id in candidates.position:
             index = candidates.position[model_id]
             unsure.update(new[max(0, index - window): index + window + 1])
-    heads = candidates.heads()
     for key in heads.keys() | memo.heads.keys():
         head, previous = heads.get(key, ()), memo.heads.get(key, ())
         if head != previous or not changed.isdisjoint(head):

@@ -157,7 +157,7 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
     translations' are added here."""
     site = catalog.site
     urls = SiteUrls(base_url or site.base_url, site.default_locale)
-    assets = _static_files(project.static_dir)
+    assets = static_files(project.static_dir)
     versions = {name: asset_version(data) for name, data in assets.items()}
     with timings.stage("routes"):
         routes = build_routes(catalog)
@@ -215,7 +215,12 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
     return carried
 
 
-@functools.cache  # one object a process: the state's records of a long-lived builder then compare by identity
+# One object a process, and one per locale below: the state's records of a long-lived builder
+# then compare them by identity.
+EVERY_DATA_OUTPUT_DEPENDS_ON = frozenset({SITE_DEPENDENCY, "code", "base_url"})
+
+
+@functools.cache
 def _every_page_depends_on(locale: str) -> frozenset[str]:
     return frozenset({SITE_DEPENDENCY, "code", "static", "base_url", f"locale:{locale}"})
 
@@ -258,7 +263,7 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
 
 def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
     """Data outputs first: the sitemap and the API index are the longest single jobs."""
-    data = _every_data_output_depends_on()
+    data = EVERY_DATA_OUTPUT_DEPENDS_ON
     for route in routes:
         if not route.is_page:
             yield Job(route, None, route.output_file, (route.depends_on, data))
@@ -271,9 +276,6 @@ def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
                 yield Job(route, locale, prefix + output_file, (depends_on, shared))
 
 
-@functools.cache
-def _every_data_output_depends_on() -> frozenset[str]:
-    return frozenset({SITE_DEPENDENCY, "code", "base_url"})
 
 
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:
@@ -385,7 +387,8 @@ def build(project: Project, base_url: str | None = None, preview: bool = False) 
     return SiteBuilder(project, base_url, preview, again=False).build()
 
 
-def _static_files(static_dir: Path) -> dict[str, bytes]:
+def static_files(static_dir: Path) -> dict[str, bytes]:
+    """The static assets, by name: copied into the site and hashed for their URLs' version tags."""
     if not static_dir.is_dir():
         return {}
     return {

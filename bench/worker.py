@@ -124,7 +124,7 @@ def _build(args: dict, phase_file: Path) -> dict:
 
 def _floor(args: dict, phase_file: Path) -> dict:
     from atlas.data_outputs import render_data
-    from atlas.pipeline import Project, load_catalog
+    from atlas.pipeline import Project, load_catalog, static_files
     from atlas.render import Renderer, SiteUrls, asset_version
     from atlas.routes import build_routes, listed_pages
 
@@ -136,7 +136,7 @@ def _floor(args: dict, phase_file: Path) -> dict:
         raise SystemExit(f"{len(problems)} content problem(s), first: {problems[0]}")
     site = catalog.site
     urls = SiteUrls(site.base_url, site.default_locale)
-    assets = _static_files(project.static_dir)
+    assets = static_files(project.static_dir)
     routes = build_routes(catalog)
     renderer = Renderer(project.templates_dir, project.locales_dir, catalog, urls,
                         {name: asset_version(data) for name, data in assets.items()})
@@ -187,14 +187,6 @@ def _compile_templates(renderer) -> int:
             except Exception:  # a file that is not a template: the pages never load it either
                 pass
     return compiled
-
-
-def _static_files(static_dir: Path) -> dict[str, bytes]:
-    """The same files pipeline.plan_site hashes for asset URLs."""
-    if not static_dir.is_dir():
-        return {}
-    return {path.relative_to(static_dir).as_posix(): path.read_bytes()
-            for path in sorted(static_dir.rglob("*")) if path.is_file() and not path.name.startswith(".")}
 
 
 def disk_floor(site: Path) -> float:
