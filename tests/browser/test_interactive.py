@@ -323,7 +323,8 @@ def test_picker_suggests_every_model_once_its_field_is_used(page, fixture_url):
     assert page.locator("#picker-options option").count() == 0
     assert not any(path.endswith("/api/models.json") for path in asked)
     page.focus("input[name=m]")
-    page.wait_for_function("document.querySelectorAll('#picker-options option').length > 0")
+    # A selector wait, not wait_for_function: the site's CSP forbids the string evaluation its polling uses.
+    page.wait_for_selector("#picker-options option", state="attached")
     values = page.eval_on_selector_all("#picker-options option", "options => options.map(o => o.value)")
     assert sorted(values) == ["alpha-mini", "alpha-pro", "beta-open", "gamma-long"]
     assert sum(path.endswith("/api/models.json") for path in asked) == 1
