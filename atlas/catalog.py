@@ -18,6 +18,7 @@ from .fit import FitScore, fit_scores
 from .faq import GeneratedQuestion, generate_faq
 from .history import Change
 from .i18n import N_
+from .incremental import record_name
 from .schema import FitRubric, ModelRecord, Offering, ProviderRecord, Scenario, SiteConfig
 from .validate import ValidContent
 
@@ -126,8 +127,12 @@ class ModelEntry:
 
     @cached_property
     def generated_faq(self) -> list[GeneratedQuestion]:
-        """Worked out when the model's page is rendered (an incremental build renders few)."""
+        """Worked out when the model's page is rendered (an incremental build renders few), and
+        forgotten once it is rendered in every locale."""
         return generate_faq(self)
+
+    def forget_page_figures(self) -> None:
+        self.__dict__.pop("generated_faq", None)
 
     @property
     def speed_tier(self) -> str | None:
@@ -371,8 +376,8 @@ def _model_entry(model_id: str, record: ModelRecord, providers: dict[str, Provid
     batch_saving = pricing.batch_discount / 100 if pricing.batch_discount is not None else None
     scenario_costs = [_scenario_cost(s, headline) for s in site.scenarios] if headline else []
     capabilities = [c for c in CAPABILITIES if c.test(record)]
-    shown = frozenset({f"models/{model_id}", f"providers/{record.maker}",
-                       *(f"providers/{o.provider_id}" for o in offerings)})
+    shown = frozenset({record_name("models", model_id), record_name("providers", record.maker),
+                       *(record_name("providers", o.provider_id) for o in offerings)})
     return ModelEntry(model_id, record, providers[record.maker], headline, blended, monthly, cached_saving,
                       batch_saving, offerings, scenario_costs, capabilities,
                       capability_ids=frozenset(c.id for c in capabilities),

@@ -38,7 +38,8 @@ class Row:
 @dataclass
 class Pair:
     """Two models, a.id < b.id. Rows, verdict and chart are worked out when a page first needs
-    them: an incremental build renders a handful of the thousands of pairs."""
+    them (an incremental build renders a handful of the thousands of pairs), and forgotten once
+    its page is rendered in every locale."""
 
     a: Any  # ModelEntry
     b: Any
@@ -58,6 +59,10 @@ class Pair:
     @cached_property
     def price_chart(self) -> BarChart | None:
         return price_bars([self.a, self.b], PRICE_CHART_METRICS)
+
+    def forget_page_figures(self) -> None:
+        for name in ("rows", "verdict", "price_chart"):
+            self.__dict__.pop(name, None)
 
 
 def pair_slug(first_id: str, second_id: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,12 @@ Depends = tuple[frozenset[str], ...]  # a file's dependency names, in shared par
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def record_name(kind: str, record_id: str) -> str:
+    """A record's dependency name, "models/o4-mini": one string object however many pages name it
+    (a 10,000-model site names its records in hundreds of thousands of dependency sets)."""
+    return sys.intern(f"{kind}/{record_id}")
 
 
 def save_pickle(path: Path, value) -> None:

@@ -240,6 +240,7 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
     if in_pool(len(jobs)):
         renderer.compile_all()  # once here, not in every worker
     listed = plan.listed
+    last_locale = plan.catalog.site.locales[-1]  # a page's jobs come one locale after another (_jobs)
 
     def render(job: Job) -> tuple[bytes, frozenset[str], bytes | None, dict | None]:
         if job.locale is None:
@@ -247,6 +248,8 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
             return data.encode("utf-8"), frozenset(), None, None
         html, templates = renderer.render_recording(job.route, job.locale)
         document = search_document(renderer, job.route, job.locale) if job.searchable else None
+        if job.locale == last_locale:
+            job.route.forget_page_figures()
         return html.encode("utf-8"), templates, document, renderer.take_fresh_fragments(job.locale)
 
     for job, (data, templates, document, fragments) in zip(jobs, map_each(render, jobs)):

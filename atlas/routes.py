@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from .catalog import Catalog
 from .changelog import feed_updated
-from .incremental import Fingerprints, digest
+from .incremental import Fingerprints, digest, record_name
 from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
@@ -91,6 +91,15 @@ class Route:
     def is_page(self) -> bool:
         return self.template is not None
 
+    def forget_page_figures(self) -> None:
+        """Drop what its page's objects worked out for it (a pair's rows, a model's questions), once
+        it is rendered in every locale: a render worker that kept them for each of the pages it
+        rendered would hold those of half the pairs of the site by its end."""
+        for value in self.context.values():
+            forget = getattr(value, "forget_page_figures", None)
+            if forget is not None:
+                forget()
+
 
 def model_path(model_id: str) -> str:
     return f"models/{model_id}/"
@@ -114,8 +123,8 @@ def page_path(base: str, number: int) -> str:
 
 
 def build_routes(catalog: Catalog) -> list[Route]:
-    every_model = frozenset(f"models/{m}" for m in catalog.models)
-    every_provider = frozenset(f"providers/{p}" for p in catalog.providers)
+    every_model = frozenset(record_name("models", m) for m in catalog.models)
+    every_provider = frozenset(record_name("providers", p) for p in catalog.providers)
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
     updated = feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
@@ -150,14 +159,14 @@ def build_routes(catalog: Catalog) -> list[Route]:
     for provider in catalog.providers.values():
         routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
                               {"made": provider.made, "served": provider.served}, page_size,
-                              own=frozenset({f"providers/{provider.id}"}))
+                              own=frozenset({record_name("providers", provider.id)}))
     # The pairs it lists, by name (the picker's suggestions come from the API, in the browser).
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
                         {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)},
                         frozenset({PAIRS_DEPENDENCY})))
     for pair in catalog.pairs:
-        depends = {f"models/{pair.a.id}", f"models/{pair.b.id}", f"providers/{pair.a.maker.id}",
-                   f"providers/{pair.b.maker.id}"}
+        depends = {record_name("models", pair.a.id), record_name("models", pair.b.id),
+                   record_name("providers", pair.a.maker.id), record_name("providers", pair.b.maker.id)}
         routes.append(Route("compare", compare_path(pair.slug), "pages/compare.html", {"pair": pair},
                             frozenset(depends)))
     for capability in catalog.capabilities:
@@ -211,7 +220,7 @@ def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
 
 def name_dependency(model_id: str) -> str:
     """The name of a model, apart from the rest of its record: what a page that only links to it shows."""
-    return f"models/{model_id}:name"
+    return record_name("models", f"{model_id}:name")
 
 
 def _model_page_depends(model) -> frozenset[str]:
@@ -238,9 +247,9 @@ def _data_routes(catalog: Catalog, every_model: frozenset[str], everything: froz
     routes += [Route("schema", f"schema/{name}.json", None, {"name": name}, frozenset(), localized=False)
                for name in ("model", "provider", "site", "fit-scores")]
     for model in catalog.models.values():
-        depends = {f"models/{model.id}", f"providers/{model.maker.id}"} | {f"providers/{o.provider_id}" for o in model.offerings}
+        # Its record, its maker's and its hosts': the records its JSON shows.
         routes.append(Route("api-model", f"api/models/{model.id}.json", None, {"model": model},
-                            frozenset(depends), localized=False))
+                            model.shown_records, localized=False))
     return routes
 
 

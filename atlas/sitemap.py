@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from .incremental import digest
+from .incremental import digest, record_name
 
 if TYPE_CHECKING:  # routes.py asks this module how to split the sitemap
     from .catalog import Catalog
@@ -73,7 +73,7 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
 def last_modified(routes: list[Route], catalog: Catalog) -> list[str | None]:
     """Per route, its own date (the changelog's: its newest change), else the newest last-verified date
     among the models its page shows: a date from the data."""
-    verified = {f"models/{model_id}": model.record.last_verified for model_id, model in catalog.models.items()}
+    verified = {record_name("models", model_id): model.record.last_verified for model_id, model in catalog.models.items()}
     found = []
     for route in routes:
         if "updated" in route.context:

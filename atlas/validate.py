@@ -14,7 +14,9 @@ from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .compact import Sharing
 from .importers.pins import pin_problem
+from .incremental import record_name
 from .load import ContentFiles, Document, KeyPath
 from .problems import Problem
 from .schema import MAX_PRICE_PER_MILLION, SLUG_PATTERN, FitRubric, ModelRecord, ProviderRecord, SiteConfig
@@ -45,7 +47,7 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     problems: list[Problem] = []
     if memo is not None:
         _forget_other_files(memo, files)
-    typed = functools.partial(_typed, memo=memo if memo is not None else {})
+    typed = functools.partial(_typed, memo=memo if memo is not None else {}, sharing=Sharing())
     site = typed(SiteConfig, files.site, problems) if files.site else None
     providers = _typed_all(typed, ProviderRecord, files.providers, "provider", problems)
     models = _typed_all(typed, ModelRecord, files.models, "model", problems)
@@ -55,8 +57,8 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     problems += _model_rules(models, providers, files.models, site, memo if memo is not None else {})
     if site is None or problems:
         return None, problems
-    documents = {f"models/{k}": v for k, v in files.models.items()}
-    documents.update({f"providers/{k}": v for k, v in files.providers.items()})
+    documents = {record_name("models", k): v for k, v in files.models.items()}
+    documents.update({record_name("providers", k): v for k, v in files.providers.items()})
     return ValidContent(site, providers, models, documents, rubric), problems
 
 
@@ -88,7 +90,7 @@ def _is_slug(value: str) -> bool:
     return bool(re.match(SLUG_PATTERN, value)) and len(value) <= 80
 
 
-def _typed(schema: type[BaseModel], document: Document, problems: list[Problem], memo: Memo):
+def _typed(schema: type[BaseModel], document: Document, problems: list[Problem], memo: Memo, sharing: Sharing):
     key = (schema, document.digest)
     if document.digest and key in memo:
         return memo[key]  # records are frozen: one object can serve every build
@@ -98,7 +100,7 @@ def _typed(schema: type[BaseModel], document: Document, problems: list[Problem],
                                 "start the file with 'name: ...' style keys"))
         return None
     try:
-        record = schema.model_validate(data)
+        record = sharing.record(schema.model_validate(data))
     except ValidationError as error:
         problems.extend(_schema_problems(schema, document, error))
         return None
