@@ -71,16 +71,18 @@ def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
 
 
 def last_modified(routes: list[Route], catalog: Catalog) -> list[str | None]:
-    """Per route, its own date (the changelog's: its newest change), else the newest last-verified date
-    among the models its page shows: a date from the data."""
+    """Per route, a date from the data: its own (the changelog's: its newest change), else the newest
+    last-verified date among the models its page shows. A page that shows no model's record (the
+    provider, capability and compare indexes, the search page) sums up the catalog: its newest date."""
     verified = {record_name("models", model_id): model.record.last_verified for model_id, model in catalog.models.items()}
+    newest = catalog.newest_verified.isoformat() if catalog.newest_verified else None
     found = []
     for route in routes:
         if "updated" in route.context:
             found.append(route.context["updated"].date().isoformat())
             continue
         dates = [verified[name] for name in route.depends_on if name in verified]
-        found.append(max(dates).isoformat() if dates else None)
+        found.append(max(dates).isoformat() if dates else newest)
     return found
 
 

@@ -147,6 +147,8 @@ def test_sitemap_lists_every_page_in_both_languages(fixture_site):
         for p in html_pages(fixture_site) if not p.endswith("404.html")
     }
     assert locs == expected
+    entries = re.findall(r"<url>(.*?)</url>", sitemap, re.S)
+    assert len(entries) == len(locs) and all("<lastmod>2026-" in entry for entry in entries)  # a date from the data
 
 
 def test_a_large_sitemap_is_split_under_a_sitemap_index(tmp_path, monkeypatch):
