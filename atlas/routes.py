@@ -123,8 +123,11 @@ def page_path(base: str, number: int) -> str:
 
 
 def build_routes(catalog: Catalog) -> list[Route]:
-    every_model = frozenset(record_name("models", m) for m in catalog.models)
-    every_provider = frozenset(record_name("providers", p) for p in catalog.providers)
+    # Dependency names, made once each: tens of thousands of pages name them.
+    model_names = {m: record_name("models", m) for m in catalog.models}
+    provider_names = {p: record_name("providers", p) for p in catalog.providers}
+    every_model = frozenset(model_names.values())
+    every_provider = frozenset(provider_names.values())
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
     updated = feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
@@ -153,20 +156,21 @@ def build_routes(catalog: Catalog) -> list[Route]:
               {"changes": (catalog.changes or [])[:FEED_LENGTH], "updated": updated},
               frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
     ]
+    names = {model_id: name_dependency(model_id) for model_id in catalog.models}
     for model in catalog.models.values():
         routes.append(Route("model", model_path(model.id), "pages/model.html", {"model": model},
-                            _model_page_depends(model)))
+                            _model_page_depends(model, names)))
     for provider in catalog.providers.values():
         routes += _list_pages("provider", provider_path(provider.id), "pages/provider.html", {"provider": provider},
                               {"made": provider.made, "served": provider.served}, page_size,
-                              own=frozenset({record_name("providers", provider.id)}))
+                              own=frozenset({provider_names[provider.id]}))
     # The pairs it lists, by name (the picker's suggestions come from the API, in the browser).
     routes.append(Route("compare-index", "compare/", "pages/compare_index.html",
                         {"pairs": catalog.featured_pairs, "all_pairs": len(catalog.pairs)},
                         frozenset({PAIRS_DEPENDENCY})))
     for pair in catalog.pairs:
-        depends = {record_name("models", pair.a.id), record_name("models", pair.b.id),
-                   record_name("providers", pair.a.maker.id), record_name("providers", pair.b.maker.id)}
+        depends = {model_names[pair.a.id], model_names[pair.b.id],
+                   provider_names[pair.a.maker.id], provider_names[pair.b.maker.id]}
         routes.append(Route("compare", compare_path(pair.slug), "pages/compare.html", {"pair": pair},
                             frozenset(depends)))
     for capability in catalog.capabilities:
@@ -223,7 +227,7 @@ def name_dependency(model_id: str) -> str:
     return record_name("models", f"{model_id}:name")
 
 
-def _model_page_depends(model) -> frozenset[str]:
+def _model_page_depends(model, names: dict[str, str]) -> frozenset[str]:
     """Its own records; those of the models it shows prices of (alternatives, more from the maker);
     the names of those it only links to (comparisons, family, successor). A price edit then
     reaches the pages that show the price, not the hundreds that link to the model."""
@@ -233,7 +237,7 @@ def _model_page_depends(model) -> frozenset[str]:
     linked = [other for other, _ in model.compare_with] + model.same_family
     if model.successor is not None:
         linked.append(model.successor)
-    depends.update(name_dependency(other.id) for other in linked)
+    depends.update(names[other.id] for other in linked)
     return frozenset(depends)
 
 
