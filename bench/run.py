@@ -229,7 +229,12 @@ def summarize(catalog: catalogs.Catalog, samples: list[dict]) -> dict:
 
     def tree(sample: dict) -> int:
         phases = sample["build"]["process"]["tree_peak_pss_bytes_by_phase"]
-        return max((v for k, v in phases.items() if k in ("start", "cold")), default=0)
+        return max((v for k, v in phases.items() if k in ("start", "cold") or k.startswith("cold:")), default=0)
+
+    def stage_peaks(sample: dict) -> dict[str, int]:
+        """The summed PSS peak within each stage of the cold build ("cold:render" -> render)."""
+        phases = sample["build"]["process"]["tree_peak_pss_bytes_by_phase"]
+        return {k.split(":", 1)[1]: v for k, v in phases.items() if k.startswith("cold:")}
 
     def peak(sample: dict) -> int:
         """The cold build's peak: the largest of the main process's VmHWM, the largest peak RSS of
@@ -262,6 +267,8 @@ def summarize(catalog: catalogs.Catalog, samples: list[dict]) -> dict:
             "main_process_peak_rss_bytes": median(lambda s: s["build"]["cold"]["peak_rss_bytes"]),
             "largest_child_peak_rss_bytes": median(lambda s: s["build"]["cold"].get("children_peak_rss_bytes", 0)),
             "all_processes_peak_pss_bytes": median(tree),
+            "peak_pss_bytes_by_stage": {name: median(lambda s, n=name: stage_peaks(s).get(n, 0))
+                                        for name in dict.fromkeys(n for s in samples for n in stage_peaks(s))},
             "processes_seen": max(s["build"]["process"]["processes_seen"] for s in samples),
         },
         "rebuild": {
@@ -450,6 +457,10 @@ def table(results: dict) -> str:
         lambda c: f"{c['cold']['main_process_peak_rss_bytes'] / 1e6:,.0f} / "
                   f"{c['cold']['largest_child_peak_rss_bytes'] / 1e6:,.0f}")
     row("  processes at once (sampled)", "", lambda c: f"{c['cold']['processes_seen']}")
+    for name in ("render", "search index"):
+        row(f"  summed PSS in stage {name}, MB", "",
+            lambda c, n=name: f"{c['cold']['peak_pss_bytes_by_stage'][n] / 1e6:,.0f}"
+            if n in c["cold"].get("peak_pss_bytes_by_stage", {}) else "-")
     row("rebuild after 1 edit, new builder (build.py build), ms", "< 150 / < 400",
         lambda c: f"{c['rebuild']['seconds'] * 1000:,.0f}{mark(c['checks'].get('rebuild_seconds'))}")
     row("  files written by it", "", lambda c: f"{c['rebuild']['written']:,}")

@@ -21,6 +21,7 @@ import resource
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -57,7 +58,8 @@ def _build(args: dict, phase_file: Path) -> dict:
     phase_file.write_text("cold")
     cpu = cpu_seconds()
     started = time.perf_counter()
-    report = build(project)
+    with stages_named_in(phase_file, "cold"):
+        report = build(project)
     seconds = time.perf_counter() - started
     cold = {
         "seconds": seconds,
@@ -120,6 +122,29 @@ def _build(args: dict, phase_file: Path) -> dict:
     rebuild["preview"] = {**samples[len(samples) // 2], "samples": [s["seconds"] for s in samples]}
     phase_file.write_text("done")
     return {"cold": cold, "rebuild": rebuild, "cache_dir": cache_dir}
+
+
+@contextmanager
+def stages_named_in(phase_file: Path, phase: str):
+    """Each pipeline stage written to the phase file as it starts ("cold:render"), so the parent's
+    memory samples say which stage they fell in. Timings.stage is the pipeline's one way into
+    every stage; it is wrapped here, in the benchmark's own process, and put back after."""
+    from atlas import pipeline
+
+    timed = pipeline.Timings.stage
+
+    @contextmanager
+    def stage(timings, name: str):
+        phase_file.write_text(f"{phase}:{name}")
+        with timed(timings, name):
+            yield
+        phase_file.write_text(phase)
+
+    pipeline.Timings.stage = stage
+    try:
+        yield
+    finally:
+        pipeline.Timings.stage = timed
 
 
 def _floor(args: dict, phase_file: Path) -> dict:
