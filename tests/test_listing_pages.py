@@ -154,3 +154,18 @@ def test_the_search_page_lists_a_page_of_the_newest_models_and_links_to_the_rest
     complete = page_size >= len(catalog.models)
     assert ("Every model and provider is listed below." in html) == complete
     assert (f"All {len(catalog.models)} models, newest first, on the home page" in html) == (not complete)
+
+
+def test_later_provider_pages_link_to_the_providers_facts_instead_of_repeating_them(catalog):
+    site = catalog.site.model_copy(update={"listings": ListingSettings(page_size=1)})
+    smaller = dataclasses.replace(catalog, site=site)
+    routes = build_routes(smaller)
+    provider = next(p for p in catalog.providers.values() if len(p.made) > 1 and p.record.docs_url)
+    first, second = pages_of(routes, "provider", f"providers/{provider.id}/")[:2]
+    renderer = render.Renderer(ROOT / "templates", ROOT / "locales", smaller, render.SiteUrls(site.base_url, "en"),
+                               collections.defaultdict(lambda: "v"))
+    first_html, second_html = renderer.render(first, "en"), renderer.render(second, "en")
+    assert str(provider.record.docs_url) in first_html and 'class="facts"' in first_html
+    assert str(provider.record.docs_url) not in second_html and 'class="facts"' not in second_html
+    assert f'<a href="/providers/{provider.id}/">About {provider.name}: website, API and SDKs</a>' in second_html
+    assert f"models/{second.context['made'][0].id}/" in second_html  # its own rows
