@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import signal
 import sys
+import time
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote
@@ -73,6 +74,50 @@ class DevSite:
         return body.replace(b"</body>", overlay + b"</body>", 1) if b"</body>" in body else body + overlay
 
 
+# The watcher walks the watched folders on each poll (0.11 s at 10,000 model files on tmpfs):
+# it pauses ten times as long as the last walk between polls, a quarter second at least.
+POLL_PAUSE_FLOOR = 0.25
+POLL_PAUSE_PER_WALK = 10
+
+
+def reloading_watcher():
+    """A livereload Watcher that polls on its own and reloads the browser after every rebuild.
+
+    livereload's own loop polls every 0.8 s and drops any reload that comes within 3 s of
+    the last one: an editor's second quick save was rebuilt, but the browser kept showing
+    the first.
+    """
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import IOLoop
+
+    class ReloadingWatcher(Watcher):
+        walked = 0.0  # seconds spent walking folders in this poll
+
+        def start(self, callback) -> bool:
+            IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
+            return True  # livereload starts no polling of its own
+
+        def is_changed(self, path, ignore=None):
+            started = time.perf_counter()
+            try:
+                return super().is_changed(path, ignore)
+            finally:
+                self.walked += time.perf_counter() - started
+
+        def poll(self) -> None:
+            self.walked = 0.0
+            try:
+                changed, _ = self.examine()  # runs the rebuild when a watched file changed
+                if changed:
+                    LiveReloadHandler.reload_waiters()
+            finally:
+                pause = max(POLL_PAUSE_FLOOR, POLL_PAUSE_PER_WALK * self.walked)
+                IOLoop.current().call_later(pause, self.poll)
+
+    return ReloadingWatcher()
+
+
 def rebuild(builder: SiteBuilder, site: DevSite) -> bool:
     """One rebuild for the watcher; a content error keeps the last good site in place."""
     try:
@@ -97,9 +142,9 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     if not rebuild(builder, site) and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
-    server = Server(app=site)
+    server = Server(app=site, watcher=reloading_watcher())
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
-        server.watch(str(folder), lambda: rebuild(builder, site), delay=0.1)
+        server.watch(str(folder), lambda: rebuild(builder, site))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
     # livereload stops on Ctrl-C (KeyboardInterrupt); a SIGTERM stops it the same way.
     signal.signal(signal.SIGTERM, _interrupt)

@@ -6,8 +6,8 @@ livereload protocol as livereload.js does: `hello`, then `info` with a page URL
 (the server only sends `reload` to clients that sent `info`).
 
 What the figure includes, as a reader of the page would see it: the server's
-change polling (livereload polls watched folders every 0.8 s), the rebuild, the
-0.2 s delay atlas/serve.py passes to `watch()`, and the message itself.
+change polling (atlas/serve.py's watcher polls every 0.25 s, or less often when walking the
+folders takes longer), the rebuild and the message itself.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import struct
 import time
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-# livereload ignores a change within 3 s (minus the watch delay) of its last reload
-# and drops it for good, so consecutive edits are spaced further apart than that.
+# livereload's own loop dropped a change within 3 s of its last reload; the project's watcher
+# no longer does, but edits stay this far apart so that each one's latency is its own.
 QUIET_SECONDS = 3.5
 
 
@@ -147,8 +147,8 @@ def livereload_connect(port: int) -> WebSocket:
 def drain_until_quiet(ws: WebSocket, quiet: float = QUIET_SECONDS) -> list[str]:
     """Every message until none has come for `quiet` seconds (reloads not caused by an edit).
 
-    livereload sends one unasked reload soon after it starts (its first poll), and drops
-    a change detected within about 3 s of its last reload: the next edit waits for quiet.
+    livereload sends one unasked reload soon after it starts (its first poll); the next
+    edit waits for quiet.
     """
     stray = []
     while (message := ws.receive(quiet)) is not None:

@@ -130,3 +130,24 @@ def test_a_stopped_server_leaves_its_state_for_the_next_one(tmp_path):
     pages = int(first.split(" of ")[1].split()[0])
     assert first.startswith(f"rebuilt: {pages} of {pages} pages rendered")
     assert second.startswith(f"rebuilt: 0 of {pages} pages rendered, 0 files written")
+
+
+def test_every_save_reloads_the_browser_even_two_in_quick_succession(served_project):
+    """livereload's own loop dropped a reload within 3 s of the last: the second save was rebuilt
+    but the open page kept showing the first."""
+    from bench.reload_latency import drain_until_quiet, livereload_connect, wait_for_reload
+
+    project, port, log = served_project
+    record = project / "content" / "models" / "alpha-mini.yaml"
+    good = record.read_text(encoding="utf-8")
+    browser = livereload_connect(port)
+    try:
+        drain_until_quiet(browser, quiet=1.5)  # the reload livereload sends once at start
+        for name in ("Alpha Mini Two", "Alpha Mini Three"):
+            record.write_text(good.replace("name: Alpha Mini", f"name: {name}"), encoding="utf-8")
+            started = time.monotonic()
+            assert wait_for_reload(browser, timeout=20) is not None, name
+            assert name.encode() in get(port, "/models/alpha-mini/")[1]
+            assert time.monotonic() - started < 3  # the second within 3 s of the first reload
+    finally:
+        browser.close()
