@@ -6,6 +6,7 @@ Editors only ever touch `.po` files; the build compiles them in memory, so a sta
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import re
@@ -41,8 +42,13 @@ def load_translations(locales_dir: Path, locale: str, default_locale: str) -> ge
     path = po_path(locales_dir, locale)
     if locale == default_locale or not path.is_file():
         return gettext.NullTranslations()
+    return _compiled(path.read_bytes(), locale)
+
+
+@functools.lru_cache(maxsize=8)  # keyed by the file's bytes: the dev server parses a catalog once, not per edit
+def _compiled(po: bytes, locale: str) -> gettext.GNUTranslations:
     buffer = io.BytesIO()
-    write_mo(buffer, read_catalog(path, locale), use_fuzzy=False)
+    write_mo(buffer, read_po(io.BytesIO(po), locale=locale), use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from atlas.i18n import check_po, po_path
+from atlas.i18n import check_po, load_translations, po_path
 from atlas.pipeline import build
 from conftest import ROOT, fixture_project, read
 
@@ -127,6 +127,15 @@ def test_po_checks_catch_fuzzy_and_placeholder_mismatch(tmp_path):
     ]
     assert {p.line for p in problems} == {7, 10}
     assert (coverage.translated, coverage.total) == (2, 3)
+
+
+def test_translations_are_compiled_once_per_version_of_the_catalog(tmp_path):
+    write_po(po_path(tmp_path, "xx"), 'msgid "Models"\nmsgstr "Modèles"\n')
+    first = load_translations(tmp_path, "xx", "en")
+    assert first.gettext("Models") == "Modèles"
+    assert load_translations(tmp_path, "xx", "en") is first  # unchanged: not parsed again
+    write_po(po_path(tmp_path, "xx"), 'msgid "Models"\nmsgstr "Modèles !"\n')
+    assert load_translations(tmp_path, "xx", "en").gettext("Models") == "Modèles !"
 
 
 def test_a_third_language_is_a_config_entry_and_a_po_file(tmp_path, content_copy):
