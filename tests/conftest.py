@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,28 @@ def fixture_project(output_dir: Path, content_dir: Path = FIXTURE_CONTENT, **kwa
     return Project.at(ROOT, output_dir=output_dir, content_dir=content_dir, **kwargs)
 
 
+# Who and when for the fixture content's one commit: its history, and so its changelog and
+# sitemap dates, must not depend on how (or how shallowly) the project was cloned.
+FIXTURE_COMMIT_ENV = {
+    "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+    "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+    "GIT_AUTHOR_DATE": "2026-07-06T09:00:00+00:00", "GIT_COMMITTER_DATE": "2026-07-06T09:00:00+00:00",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    """The fixture catalog's built site (read-only: copy it before changing anything)."""
+    """The fixture catalog's built site (read-only: copy it before changing anything).
+
+    Its content is committed once, at a fixed date, in a repository of its own."""
+    content = tmp_path_factory.mktemp("fixture-content") / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the fixture catalog"]):
+        subprocess.run(["git", *command], cwd=content, env={**os.environ, **FIXTURE_COMMIT_ENV},
+                       check=True, capture_output=True)
     out = tmp_path_factory.mktemp("fixture") / "site"
-    build(fixture_project(out))
+    build(fixture_project(out, content_dir=content))
     return out
 
 
