@@ -31,17 +31,21 @@ FIXTURE_COMMIT_ENV = {
 
 
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory) -> Path:
-    """The fixture catalog's built site (read-only: copy it before changing anything).
-
-    Its content is committed once, at a fixed date, in a repository of its own."""
+def fixture_content(tmp_path_factory) -> Path:
+    """The fixture catalog's content, committed once at a fixed date in a repository of its own (read-only)."""
     content = tmp_path_factory.mktemp("fixture-content") / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the fixture catalog"]):
         subprocess.run(["git", *command], cwd=content, env={**os.environ, **FIXTURE_COMMIT_ENV},
                        check=True, capture_output=True)
+    return content
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory, fixture_content) -> Path:
+    """The fixture catalog's built site, from `fixture_content` (read-only: copy it before changing anything)."""
     out = tmp_path_factory.mktemp("fixture") / "site"
-    build(fixture_project(out, content_dir=content))
+    build(fixture_project(out, content_dir=fixture_content))
     return out
 
 

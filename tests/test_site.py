@@ -102,9 +102,9 @@ def test_second_build_writes_nothing(tmp_path, fixture_site):
     assert before == after
 
 
-def test_builds_are_byte_identical(tmp_path, fixture_site):
+def test_builds_are_byte_identical(tmp_path, fixture_content, fixture_site):
     out = tmp_path / "again"
-    build(fixture_project(out))
+    build(fixture_project(out, content_dir=fixture_content))
     for page in fixture_site.rglob("*"):
         if page.is_file():
             assert (out / page.relative_to(fixture_site)).read_bytes() == page.read_bytes(), page
