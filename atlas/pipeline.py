@@ -279,8 +279,6 @@ def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
                 yield Job(route, locale, prefix + output_file, (depends_on, shared))
 
 
-
-
 def _global_fingerprints(project: Project, urls: SiteUrls, versions: dict[str, str]) -> Fingerprints:
     """What every page depends on: the generator's code, static assets, the base URL, translations."""
     code = fingerprint_files("", Path(__file__).parent, "*.py")

@@ -14,6 +14,7 @@ import sys
 import time
 from html import escape
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 from .pipeline import Project, SiteBuilder
@@ -80,40 +81,43 @@ POLL_PAUSE_FLOOR = 0.25
 POLL_PAUSE_PER_WALK = 10
 
 
-def reloading_watcher():
-    """A livereload Watcher that polls on its own and reloads the browser after every rebuild.
+def reloading_watcher(on_change: Callable[[], object]):
+    """A livereload Watcher that polls on its own: one `on_change` (the rebuild) for whatever changed
+    in any watched folder since the last poll, then a browser reload.
 
-    livereload's own loop polls every 0.8 s and drops any reload that comes within 3 s of
-    the last one: an editor's second quick save was rebuilt, but the browser kept showing
-    the first.
+    livereload's own loop polls every 0.8 s, runs the task of each folder that changed (a
+    checkout that touched content and templates rebuilt twice) and drops any reload that comes
+    within 3 s of the last one: an editor's second quick save was rebuilt, but the browser kept
+    showing the first.
     """
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop
 
     class ReloadingWatcher(Watcher):
-        walked = 0.0  # seconds spent walking folders in this poll
-
         def start(self, callback) -> bool:
             IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
             return True  # livereload starts no polling of its own
 
-        def is_changed(self, path, ignore=None):
-            started = time.perf_counter()
-            try:
-                return super().is_changed(path, ignore)
-            finally:
-                self.walked += time.perf_counter() - started
-
         def poll(self) -> None:
-            self.walked = 0.0
+            walked = 0.0
             try:
-                changed, _ = self.examine()  # runs the rebuild when a watched file changed
+                started = time.perf_counter()
+                changed = self.any_changed()
+                walked = time.perf_counter() - started
                 if changed:
+                    on_change()
                     LiveReloadHandler.reload_waiters()
             finally:
-                pause = max(POLL_PAUSE_FLOOR, POLL_PAUSE_PER_WALK * self.walked)
-                IOLoop.current().call_later(pause, self.poll)
+                IOLoop.current().call_later(max(POLL_PAUSE_FLOOR, POLL_PAUSE_PER_WALK * walked), self.poll)
+
+        def any_changed(self) -> bool:
+            """Walk every watched folder (each keeps its files' times) and tell whether any changed."""
+            changed = False
+            for path, task in self._tasks.items():
+                self._task_mtimes = task["mtimes"]  # what livereload's examine() sets before each walk
+                changed = bool(self.is_changed(path, task["ignore"])) or changed
+            return changed
 
     return ReloadingWatcher()
 
@@ -142,9 +146,9 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     if not rebuild(builder, site) and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
-    server = Server(app=site, watcher=reloading_watcher())
+    server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site)))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
-        server.watch(str(folder), lambda: rebuild(builder, site))
+        server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
     # livereload stops on Ctrl-C (KeyboardInterrupt); a SIGTERM stops it the same way.
     signal.signal(signal.SIGTERM, _interrupt)

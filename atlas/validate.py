@@ -45,16 +45,18 @@ def validate_content(files: ContentFiles, memo: Memo | None = None) -> tuple[Val
     validated, by schema and file digest, so a rebuild validates only the files that changed.
     The rules across records always run on the whole catalog."""
     problems: list[Problem] = []
-    if memo is not None:
+    if memo is None:
+        memo = {}  # one build: kept for this run only
+    else:
         _forget_other_files(memo, files)
-    typed = functools.partial(_typed, memo=memo if memo is not None else {}, sharing=Sharing())
+    typed = functools.partial(_typed, memo=memo, sharing=Sharing())
     site = typed(SiteConfig, files.site, problems) if files.site else None
     providers = _typed_all(typed, ProviderRecord, files.providers, "provider", problems)
     models = _typed_all(typed, ModelRecord, files.models, "model", problems)
     rubric = typed(FitRubric, files.rubric, problems) if files.rubric else None
     if site is not None:
         problems += _site_rules(site, files.site)
-    problems += _model_rules(models, providers, files.models, site, memo if memo is not None else {})
+    problems += _model_rules(models, providers, files.models, site, memo)
     if site is None or problems:
         return None, problems
     documents = {record_name("models", k): v for k, v in files.models.items()}
