@@ -28,6 +28,7 @@ from .template_env import CarriedFragments, PageEnvironment
 from .i18n import N_, load_translations
 from .messages import Label, Msg, Names, Paragraph
 from .routes import Route, capability_path, compare_path, model_path, provider_path
+from .search_index import bundle_folder
 
 
 MODEL_ROW = "partials/model_row.html"
@@ -145,6 +146,7 @@ class Renderer:
             locale_name=_locale_name,
             og_locale=_og_locale,
             url_root=lambda name: urls.base_path + name,
+            search_bundles=lambda count: [urls.base_path + bundle_folder(locale, n) for n in range(1, count + 1)],
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
             model_rows=model_rows,

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from .catalog import Catalog
 from .changelog import feed_updated
 from .incremental import Fingerprints, digest, record_name
+from .search_index import bundle_count, searchable
 from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
@@ -24,6 +25,7 @@ SITEMAP_DEPENDENCY = "sitemap"  # its fingerprint: sitemap.sitemap_fingerprint
 MODEL_INDEX_DEPENDENCY = "model-index"  # each model's name and maker, in display order: derived_fingerprints
 FEED_DATE_DEPENDENCY = "feed-date"  # the feed's own date
 PAIRS_DEPENDENCY = "pairs"  # the compare index's pairs, and how many there are in all
+SEARCH_BUNDLES_DEPENDENCY = "search-bundles"  # how many search bundles each language has
 FEED_LENGTH = 50
 PAGER_REACH = 2  # page links shown either side of the current page, besides the first and the last
 
@@ -148,7 +150,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
         Route("search", "search/", "pages/search.html",
               {"models": list(catalog.models.values())[:page_size], "model_count": len(catalog.models),
                "providers": list(catalog.providers.values())},
-              every_provider | {MODEL_INDEX_DEPENDENCY}),
+              every_provider | {MODEL_INDEX_DEPENDENCY, SEARCH_BUNDLES_DEPENDENCY}),
         # The changes come from the history; of the models, they show names and whether each still has a page.
         Route("changelog", "changelog/", "pages/changelog.html", {"changes": catalog.changes, "updated": updated},
               frozenset({HISTORY_DEPENDENCY, MODEL_INDEX_DEPENDENCY, FEED_DATE_DEPENDENCY})),
@@ -178,6 +180,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
                               {"capability": capability}, {"models": capability.models}, page_size)
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
+    search_page = next(route for route in routes if route.kind == "search")
+    search_page.context["bundles"] = bundle_count(sum(map(searchable, routes)), catalog.site.search.pages_per_index)
     return routes
 
 
@@ -217,6 +221,7 @@ def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
+    found[SEARCH_BUNDLES_DEPENDENCY] = str(next(route.context["bundles"] for route in routes if route.kind == "search"))
     found[PAIRS_DEPENDENCY] = digest(repr(([(pair.slug, pair.a.name, pair.b.name) for pair in catalog.featured_pairs],
                                            len(catalog.pairs))).encode())
     return found

@@ -293,6 +293,13 @@ class ListingSettings(Strict):
                                        "unreadable, and weigh megabytes on a phone.")] = 100
 
 
+class SearchSettings(Strict):
+    pages_per_index: Annotated[int, Field(ge=1, description="Most pages one search index holds. A language with "
+                                          "more gets several, each built by its own Pagefind run (whose memory "
+                                          "grows with the words it indexes: ~0.2 GB per 2,500 model pages) and "
+                                          "searched together in the browser, one request more each.")] = 2500
+
+
 class SiteConfig(Strict):
     title: str
     tagline: Text
@@ -304,6 +311,7 @@ class SiteConfig(Strict):
     scenarios: list[Scenario] = []
     compare: CompareSettings = CompareSettings()
     listings: ListingSettings = ListingSettings()
+    search: SearchSettings = SearchSettings()
 
     @model_validator(mode="after")
     def _default_locale_listed(self) -> "SiteConfig":

@@ -1,17 +1,23 @@
 """Stage 5b, search index: Pagefind over one short document per searchable page.
 
-Pagefind (the `pagefind[bin]` package ships its binary) builds one index per `<html lang>`,
+Pagefind (the `pagefind[bin]` package ships its binary) indexes the pages of one language
 so a Spanish page searches the Spanish pages only. It does not read the rendered pages:
 each model, provider and capability page gets a search document (`search/record.html`:
 name, maker, tagline, description, capabilities) at the page's own path, so a result links
 to the page. Indexing whole pages cost seconds per thousand pages and gigabytes at tens of
 thousands, mostly spent parsing markup that search never shows.
 
-The index is built in a temporary folder and handed back as bytes, so the build's commit and
+A language's documents are split, in path order, into bundles of at most
+`search.pages_per_index` pages (`pagefind/<locale>/<n>/`), one Pagefind run each: Pagefind
+holds about 0.8 KB per word it indexes (860 MB for the 10,000 documents of one language of a
+10,000-model site), so this bounds its memory whatever the catalog's size. The search page
+loads the first bundle and merges the others (Pagefind's `mergeIndex`), which rank their
+results together. A build runs Pagefind again only for the bundles whose documents changed.
+
+Each bundle is built in a temporary folder and handed back as bytes, so the build's commit and
 "an unchanged build writes nothing" hold for it too. Pagefind names its files by content
-hash and writes the same bytes for the same documents, except the language order in
-`pagefind-entry.json` (a Rust hash map: it changes from run to run, and no option fixes
-it), which is rewritten with sorted keys here, so two builds are byte-identical.
+hash and writes the same bytes for the same documents; its entry file is rewritten with
+sorted keys all the same (its maps are Rust hash maps), so two builds are byte-identical.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ DOCUMENT_TEMPLATE = "search/record.html"
 # Pagefind also writes its ready-made interfaces; the site renders results itself (static/js/search.js)
 # from the JS API (pagefind.js, its worker and the WebAssembly), so these are left out.
 UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# The search engine itself: only a language's first bundle needs it, the page merges the others into it
+# (they are read with its worker and WebAssembly).
+ENGINE_PREFIXES = ("pagefind.js", "pagefind-worker.js", "wasm.")
 
 
 class SearchIndexError(RuntimeError):
@@ -57,35 +66,36 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def search_index(documents: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
-    """Pagefind's bundle for the search documents (by locale, page path -> bytes), as `pagefind/...` -> bytes.
+def bundle_folder(locale: str, number: int) -> str:
+    """Where the `number`th (from 1) search bundle of a language goes in the site."""
+    return f"{OUTPUT_FOLDER}/{locale}/{number}/"
 
-    Pagefind runs once per language. Its memory grows with the words it indexes (about
-    0.8 KB a word, so 1.3 GB for both languages of 10,000 models at once), and it indexes
-    each language apart anyway: the runs make the same files as one run would, but for
-    the entry file that lists the languages, whose lists are merged here.
-    """
-    bundle: dict[str, bytes] = {}
-    languages: dict[str, Any] = {}
-    entry = f"{OUTPUT_FOLDER}/{ENTRY_FILE}"
-    for locale, pages in sorted(documents.items()):
-        if not pages:
-            continue
-        for path, data in _pagefind(pages).items():
-            if path == entry:
-                languages.update(json.loads(data)["languages"])
-                bundle[path] = data
-            elif bundle.setdefault(path, data) != data:
-                raise SearchIndexError(f"Pagefind wrote two versions of {path} (indexing {locale})")
+
+def bundle_count(pages: int, pages_per_index: int) -> int:
+    """How many bundles a language's `pages` search documents make."""
+    return -(-pages // pages_per_index)
+
+
+def split_into_bundles(documents: dict[str, bytes], locale: str, pages_per_index: int) -> dict[str, dict[str, bytes]]:
+    """A language's search documents (page path -> bytes), by bundle folder: consecutive runs in path order."""
+    paths = sorted(documents)
+    return {bundle_folder(locale, number): {path: documents[path] for path in paths[start:start + pages_per_index]}
+            for number, start in enumerate(range(0, len(paths), pages_per_index), start=1)}
+
+
+def search_bundle(documents: dict[str, bytes], folder: str, merged: bool) -> dict[str, bytes]:
+    """Pagefind's bundle for these documents (page path -> bytes), as site paths under `folder` -> bytes;
+    without the engine when `merged` into a first bundle."""
+    bundle = {folder + path: data for path, data in _pagefind(documents).items()
+              if not (merged and path.startswith(ENGINE_PREFIXES))}
+    entry = folder + ENTRY_FILE
     if entry in bundle:
-        merged = json.loads(bundle[entry])
-        merged["languages"] = languages
-        bundle[entry] = _canonical_json(merged)
+        bundle[entry] = _canonical_json(json.loads(bundle[entry]))
     return bundle
 
 
 def _pagefind(documents: dict[str, bytes]) -> dict[str, bytes]:
-    """One Pagefind run over these documents (page path -> bytes)."""
+    """One Pagefind run over these documents (page path -> bytes): its files, by path in the bundle."""
     with tempfile.TemporaryDirectory(prefix="atlas-pagefind-", dir=_scratch_folder()) as temp:
         site, out = Path(temp) / "site", Path(temp) / "bundle"
         for path, data in documents.items():
@@ -98,7 +108,7 @@ def _pagefind(documents: dict[str, bytes]) -> dict[str, bytes]:
         if result.returncode != 0:
             raise SearchIndexError(f"Pagefind failed ({result.returncode}): {result.stderr or result.stdout}")
         return {
-            f"{OUTPUT_FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
+            path.relative_to(out).as_posix(): path.read_bytes()
             for path in sorted(out.rglob("*"))
             if path.is_file() and not path.name.startswith(UNUSED_PREFIXES)
         }
@@ -118,38 +128,43 @@ def _canonical_json(data: Any) -> bytes:
 
 @dataclass
 class SearchCache:
-    """The last build's search documents, the template they came from, and the digest its index was built from."""
+    """The last build's search documents, the template they came from, and each bundle's documents' digest and files."""
 
-    key: str = ""
     template: str = ""  # the fingerprint of search/record.html
+    pages_per_index: int = 0
     documents: dict[str, bytes] = field(default_factory=dict)
-    bundle: list[str] = field(default_factory=list)  # the index's files in the site, so keeping it lists no folder
+    bundles: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # folder -> (digest, its files)
     changed: bool = False
 
     @classmethod
     def load(cls, path: Path) -> "SearchCache":
         try:
             with path.open("rb") as handle:
-                key, template, documents, bundle = pickle.load(handle)
-            return cls(key, template, documents, bundle)
+                version, template, pages_per_index, documents, bundles = pickle.load(handle)
+            if version == CACHE_FORMAT:
+                return cls(template, pages_per_index, documents, bundles)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-            return cls()
+            pass
+        return cls()
 
     def save(self, path: Path) -> None:
         if self.changed:
-            save_pickle(path, (self.key, self.template, self.documents, self.bundle))
+            save_pickle(path, (CACHE_FORMAT, self.template, self.pages_per_index, self.documents, self.bundles))
             self.changed = False
+
+
+CACHE_FORMAT = 2
 
 
 def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
                      output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
-    """Index again only when a search document changed; otherwise keep the index in place.
+    """Run Pagefind again for the bundles whose documents changed; keep the others in place.
 
     The render workers make the documents of the pages they render. A page's document shows
     a subset of what the page shows, so a page that was current has the document it had
     (unless the document's template changed).
     """
-    documents: dict[str, bytes] = {}
+    pages_per_index = renderer.catalog.site.search.pages_per_index
     by_locale: dict[str, dict[str, bytes]] = {locale: {} for locale in renderer.catalog.site.locales}
     for route in routes:
         if not searchable(route):
@@ -159,20 +174,33 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
             known = result.documents.get(path)
             if known is None and cache.template == template_fingerprint:
                 known = cache.documents.get(path)  # the page was current, so its document is too
-            documents[path] = pages[path] = known if known is not None else search_document(renderer, route, locale)
-    if cache.template == template_fingerprint and documents.keys() == cache.documents.keys() and all(
-            cache.documents[path] == data for path, data in result.documents.items() if path in documents):
-        key = cache.key  # the same documents: no need to hash 20 MB of them at 10,000 models
-    else:
-        key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in sorted(documents.items())))
-    if key == cache.key and (output_dir / OUTPUT_FOLDER / ENTRY_FILE).is_file():
-        result.outputs.update(cache.bundle)
-        return
-    bundle = search_index(by_locale)
-    for path, data in bundle.items():
-        result.add(path, writer.put(path, data))
-    cache.key, cache.template, cache.documents, cache.bundle = key, template_fingerprint, documents, sorted(bundle)
-    cache.changed = True
+            pages[path] = known if known is not None else search_document(renderer, route, locale)
+    documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
+    # Bundles hold what they held last time when the pages and the split are the same; those
+    # whose documents are the same bytes keep their digest unhashed (20 MB at 10,000 models).
+    same_split = documents.keys() == cache.documents.keys() and pages_per_index == cache.pages_per_index
+    changed = {path for path, data in documents.items()
+               if (before := cache.documents.get(path)) is not data and before != data}
+    bundles: dict[str, tuple[str, list[str]]] = {}
+    for locale, pages in by_locale.items():
+        for number, (folder, members) in enumerate(split_into_bundles(pages, locale, pages_per_index).items(), 1):
+            known = cache.bundles.get(folder)
+            if known is not None and same_split and changed.isdisjoint(members):
+                key = known[0]
+            else:
+                key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
+            if known is not None and known[0] == key and (output_dir / folder / ENTRY_FILE).is_file():
+                result.outputs.update(known[1])
+                bundles[folder] = known
+                continue
+            files = search_bundle(members, folder, merged=number > 1)
+            for path, data in files.items():
+                result.add(path, writer.put(path, data))
+            bundles[folder] = (key, sorted(files))
+    cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
+                     or cache.template != template_fingerprint)
+    cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
+        template_fingerprint, pages_per_index, documents, bundles)
 
 
 def searchable(route: Route) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import parallel
+from atlas import parallel, search_index
 from atlas.pipeline import SiteBuilder, build
 from conftest import ROOT, fixture_project
 
@@ -173,16 +173,28 @@ def test_a_failed_build_does_not_confuse_the_next_one(workspace):
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "after-failure")
 
 
-def test_the_search_index_is_rebuilt_only_when_a_search_document_changes(workspace):
+def test_the_search_index_is_rebuilt_only_where_a_search_document_changes(workspace, monkeypatch):
     tmp_path, content, templates, locales, incremental = workspace
     index = incremental.output_dir / "pagefind"
+    runs = []
+    real_run = search_index._pagefind
+    monkeypatch.setattr(search_index, "_pagefind", lambda documents: runs.append(set(documents)) or real_run(documents))
     before = tree(index)
     EDITS["record"](content, templates, locales)  # a price: not in any search document
     build(incremental)
-    assert tree(index) == before
+    assert tree(index) == before and runs == []
     replace_in(content / "models" / "alpha-pro.yaml", "name: Alpha Pro", "name: Alpha Prime")
     build(incremental)
-    assert tree(index) != before
+    after = tree(index)
+    # Its page's bundle in each language runs again; a language's other bundles are kept as they were.
+    assert [{path for path in documents if "alpha-pro" in path} for documents in runs] == [
+        {"models/alpha-pro/index.html"}, {"es/models/alpha-pro/index.html"}]
+    def bundle(path: str) -> str:  # "en/2/index/en_1a2b.pf_index" -> "en/2"
+        return "/".join(path.split("/")[:2])
+
+    rewritten = {bundle(path) for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert sorted(name.split("/")[0] for name in rewritten) == ["en", "es"]
+    assert len({bundle(path) for path in before}) > len(rewritten)
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "search")
 
 

@@ -1,16 +1,21 @@
 """What a build holds: records share what they repeat, pages let go of what they worked out,
-and the search index is made a language at a time."""
+render workers are replaced before they copy much of the parent, and the search index is
+made in bundles of a bounded size."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 
+import pytest
 from pydantic import BaseModel, ConfigDict
 
+from atlas import parallel
 from atlas.compact import Sharing
 from atlas.incremental import record_name
 from atlas.pipeline import Timings, build, load_catalog, plan_site, render_site
-from atlas.search_index import SearchCache, _pagefind, search_index
+from atlas.search_index import SearchCache, bundle_count, split_into_bundles
 from atlas.write import SiteWriter
 from conftest import fixture_project
 
@@ -84,16 +89,47 @@ def test_rendering_leaves_no_page_figures_behind(tmp_path):
     assert catalog.pairs[0].rows  # still there when asked for again
 
 
-def test_a_run_per_language_makes_what_one_run_over_every_language_makes(tmp_path):
+def test_each_language_is_indexed_in_bundles_no_larger_than_the_setting(tmp_path):
+    """Pagefind's memory grows with what one run indexes: no run takes more than `pages_per_index` pages."""
     project = fixture_project(tmp_path / "site")
     build(project)
     documents = SearchCache.load(project.search_cache_file()).documents
-    by_locale = {"en": {p: d for p, d in documents.items() if not p.startswith("es/")},
-                 "es": {p: d for p, d in documents.items() if p.startswith("es/")}}
-    assert by_locale["en"] and by_locale["es"]
-    split, joint = search_index(by_locale), _pagefind(documents)
-    entry = "pagefind/pagefind-entry.json"
-    assert set(json.loads(split[entry])["languages"]) == {"en", "es"}
-    assert json.loads(split[entry]) == json.loads(joint[entry])
-    assert {p: d for p, d in split.items() if p != entry} == {p: d for p, d in joint.items() if p != entry}
-    assert split[entry] == (project.output_dir / "pagefind" / "pagefind-entry.json").read_bytes()
+    site = project.output_dir
+    for locale, prefix in (("en", ""), ("es", "es/")):
+        pages = [path for path in documents if path.startswith("es/") == (locale == "es")]
+        bundles = sorted((site / "pagefind" / locale).iterdir(), key=lambda folder: int(folder.name))
+        counts = [json.loads((folder / "pagefind-entry.json").read_bytes())["languages"][locale]["page_count"]
+                  for folder in bundles]
+        assert len(bundles) > 1 and max(counts) <= 4 and sum(counts) == len(pages), (locale, counts)
+        # One engine a language: the others are merged into the first, in the browser.
+        assert [(folder / "pagefind.js").is_file() for folder in bundles] == [True] + [False] * (len(bundles) - 1)
+        page = (site / prefix / "search" / "index.html").read_text(encoding="utf-8")
+        listed = re.search(r'data-bundles="([^"]*)"', page).group(1).split()
+        assert listed == [f"/pagefind/{locale}/{folder.name}/" for folder in bundles]
+
+
+def test_split_into_bundles_keeps_path_order_and_the_size():
+    documents = {f"models/m{n:02}/index.html": b"x" for n in range(10)}
+    bundles = split_into_bundles(documents, "en", 4)
+    assert list(bundles) == ["pagefind/en/1/", "pagefind/en/2/", "pagefind/en/3/"]
+    assert [len(members) for members in bundles.values()] == [4, 4, 2]
+    assert [path for members in bundles.values() for path in members] == sorted(documents)
+    assert bundle_count(10, 4) == 3 and bundle_count(8, 4) == 2 and bundle_count(0, 4) == 0
+
+
+def _process_id(job: int) -> tuple[int, int]:
+    return job, os.getpid()
+
+
+@pytest.mark.skipif(not parallel.in_pool(parallel.PARALLEL_THRESHOLD, workers=2), reason="no fork on this system")
+def test_render_workers_are_replaced_after_a_while_and_results_keep_their_order(monkeypatch):
+    """A worker's memory grows with what it touches of the parent's: workers are forked afresh
+    every WORKER_LIFETIME chunks, and the results still come back in job order."""
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    monkeypatch.setattr(parallel, "WORKER_LIFETIME", 2)
+    jobs = list(range(parallel.PARALLEL_THRESHOLD))
+    results = list(parallel.map_each(_process_id, jobs, workers=2))
+    assert [job for job, _ in results] == jobs
+    workers = {pid for _, pid in results}
+    chunks = len(jobs) // 5
+    assert os.getpid() not in workers and len(workers) >= chunks // 2

@@ -1,6 +1,7 @@
 // Site search. Every page: the header swaps its plain link to /search/ for a search form.
-// The search page: results from Pagefind's JS API (pagefind/pagefind.js, built with the site),
-// in the page's language; the query lives in the address (?q=...) so a search can be shared.
+// The search page: results from Pagefind's JS API, built with the site: the page's language has
+// one bundle (pagefind/<lang>/1/) or, on a large site, several, merged into one search whose
+// results rank together. The query lives in the address (?q=...) so a search can be shared.
 
 const MAX_RESULTS = 20;
 const DEBOUNCE_MS = 200;
@@ -51,9 +52,12 @@ function searchPage(section) {
   let timer = 0;
 
   function load() {
-    engine ??= import(section.dataset.bundle).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: section.dataset.baseUrl });
+    const [first, ...others] = section.dataset.bundles.split(" ").filter(Boolean);
+    const options = { baseUrl: section.dataset.baseUrl };
+    engine ??= import(`${first}pagefind.js`).then(async (pagefind) => {
+      await pagefind.options(options);
       await pagefind.init();
+      await Promise.all(others.map((bundle) => pagefind.mergeIndex(bundle, options)));
       return pagefind;
     });
     return engine;
@@ -109,5 +113,5 @@ function searchPage(section) {
 }
 
 revealHeaderForm();
-const section = document.querySelector(".search[data-bundle]");
+const section = document.querySelector(".search[data-bundles]");
 if (section) searchPage(section);

@@ -41,6 +41,8 @@ def query(page) -> dict[str, list[str]]:
 @pytest.mark.parametrize("prefix, status_word", [("", "match"), ("es/", "coincid")])  # one page or several
 def test_search_finds_a_model_in_the_readers_language(page, fixture_url, prefix, status_word):
     errors = watch_errors(page)
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
     page.goto(fixture_url + prefix, wait_until="load")
     header_form = page.locator("form.site-search__form")
     header_form.locator("input[name=q]").fill("Alpha Mini")
@@ -63,6 +65,13 @@ def test_search_finds_a_model_in_the_readers_language(page, fixture_url, prefix,
     expect(page).to_have_url(re.compile(r"/search/\?q=Gamma$"))
     page.locator(f".search__results a[href='/{prefix}models/gamma-long/']").wait_for()
     assert errors == []
+    # The fixture's language has several search bundles (pages_per_index: 4): the first one's engine
+    # searched them all, and only its language's.
+    language = "es" if prefix else "en"
+    bundles = {path.split("/")[3] for path in fetched if path.startswith(f"/pagefind/{language}/")}
+    engines = [path for path in fetched if path.endswith("/pagefind.js")]
+    assert len(bundles) > 2 and engines == [f"/pagefind/{language}/1/pagefind.js"], (bundles, engines)
+    assert not any(path.startswith("/pagefind/") and not path.startswith(f"/pagefind/{language}/") for path in fetched)
 
 
 def test_search_without_javascript_offers_a_link_and_a_page_index(new_page, fixture_url):
