@@ -217,11 +217,13 @@ def _rows_depend(rows: dict[str, Sequence]) -> frozenset[str]:
 def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     """What pages show that no one record holds: which models each paged list holds, in order
     (what all of its pages show: count, page links); the index of every model's name and maker;
-    the feed's date; the compare index's pairs."""
+    the feed's date; the compare index's pairs; the search bundles; each model page's lists and
+    price history (related_dependency)."""
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
     found[SEARCH_BUNDLES_DEPENDENCY] = str(next(route.context["bundles"] for route in routes if route.kind == "search"))
+    found.update((related_dependency(model_id), _related_fingerprint(model)) for model_id, model in catalog.models.items())
     found[PAIRS_DEPENDENCY] = digest(repr(([(pair.slug, pair.a.name, pair.b.name) for pair in catalog.featured_pairs],
                                            len(catalog.pairs))).encode())
     return found
@@ -232,11 +234,27 @@ def name_dependency(model_id: str) -> str:
     return record_name("models", f"{model_id}:name")
 
 
+def related_dependency(model_id: str) -> str:
+    """What a model's page shows that neither its record nor those it depends on hold: which
+    comparisons it lists, which models are more from its maker and of its family, and its
+    prices in the content's git history. A name per list would not do: a model that leaves
+    one list but stays in another (a comparison gone, the family kept) leaves the names as they were."""
+    return record_name("models", f"{model_id}:related")
+
+
+def _related_fingerprint(model) -> str:
+    chart = model.price_history
+    return "|".join((" ".join(slug for _, slug in model.compare_with), " ".join(m.id for m in model.more_from_maker),
+                     " ".join(m.id for m in model.same_family), repr(chart.points) if chart else ""))
+
+
 def _model_page_depends(model, names: dict[str, str]) -> frozenset[str]:
     """Its own records; those of the models it shows prices of (alternatives, more from the maker);
-    the names of those it only links to (comparisons, family, successor). A price edit then
-    reaches the pages that show the price, not the hundreds that link to the model."""
+    the names of those it only links to (comparisons, family, successor); which those are
+    (related_dependency). A price edit then reaches the pages that show the price, not the
+    hundreds that link to the model."""
     depends = set(model.shown_records)
+    depends.add(related_dependency(model.id))
     for other in (*model.alternatives, *model.more_from_maker):
         depends |= other.shown_records
     linked = [other for other, _ in model.compare_with] + model.same_family

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from atlas import parallel, search_index
 from atlas.pipeline import SiteBuilder, build
-from conftest import ROOT, fixture_project
+from conftest import FIXTURE_COMMIT_ENV, ROOT, fixture_project
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -79,6 +81,53 @@ def test_incremental_build_equals_clean_build(workspace, edit):
     assert report.stats.written < len(after)  # only what the edit touched
     if edit == "deleted record":
         assert not any(path.startswith(("models/gamma-long", "es/models/gamma-long")) for path in after)
+
+
+def test_a_model_page_follows_its_comparisons_when_their_models_stay_linked_otherwise(workspace):
+    """beta-open names alpha-pro as its successor and links to their comparison. When the pair
+    goes (an edit of alpha-pro, whose record beta-open's page does not show), beta-open's page
+    must drop the link, though it still names alpha-pro."""
+    tmp_path, content, templates, locales, incremental = workspace
+    replace_in(content / "models" / "beta-open.yaml", "alternatives: [alpha-mini]\n",
+               "alternatives: [alpha-mini, gamma-long]\nsuccessor: alpha-pro\n")
+    replace_in(content / "models" / "alpha-pro.yaml", "successor: alpha-mini\n",
+               "successor: alpha-mini\nalternatives: [alpha-mini, beta-open]\n")
+    build(incremental)
+    pair = "compare/alpha-pro-vs-beta-open/index.html"
+    assert pair in tree(incremental.output_dir)
+    replace_in(content / "models" / "alpha-pro.yaml", "alternatives: [alpha-mini, beta-open]",
+               "alternatives: [alpha-mini, gamma-long]")
+    build(incremental)
+    after = tree(incremental.output_dir)
+    assert pair not in after and b"alpha-pro-vs-beta-open" not in after["models/beta-open/index.html"]
+    assert after == clean_build(tmp_path, content, templates, locales, "pair-gone")
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_committing_an_edit_updates_the_pages_that_show_the_history(workspace, preview):
+    """A model's price chart plots the prices in the content's git history: committing an edit
+    the last build already showed adds a point, though no file changed since that build."""
+    tmp_path, content, templates, locales, incremental = workspace
+
+    def git(*command, when="2026-07-06T09:00:00+00:00"):
+        dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        subprocess.run(["git", *command], cwd=content, env={**os.environ, **FIXTURE_COMMIT_ENV, **dates},
+                       check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "the catalog")
+    builder = SiteBuilder(incremental, preview=preview)
+    builder.build()
+    replace_in(content / "models" / "alpha-mini.yaml", "  input: 1.10\n  output: 4.40\n", "  input: 0.95\n  output: 3.80\n")
+    builder.build()
+    page = "models/alpha-mini/index.html"
+    before = (incremental.output_dir / page).read_bytes()
+    git("commit", "-q", "-am", "alpha-mini: lower prices", when="2026-08-01T09:00:00+00:00")
+    builder.build()
+    after = tree(incremental.output_dir)
+    assert after[page] != before  # its chart has a point on the commit's day
+    assert after == clean_build(tmp_path, content, templates, locales, "committed")
 
 
 def test_only_affected_pages_are_rendered_and_only_changed_bytes_written(workspace):
