@@ -113,7 +113,7 @@ class Renderer:
         )
         env.install_gettext_translations(translations, newstyle=True)
         template_i18n.install(env, translations)
-        fmt = Formatter(locale, self.catalog.site.default_locale)
+        fmt = Formatter.shared(locale, self.catalog.site.default_locale)
         speaker = Speaker(fmt, translations)
         env.filters.update(money=fmt.money, number=fmt.number, compact=fmt.compact, percent=fmt.percent,
                            date=fmt.date, score_percent=fmt.score_percent, month=fmt.month, host=_host)
