@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from atlas import parallel, search_index
 from atlas.pipeline import SiteBuilder, build
 from conftest import FIXTURE_COMMIT_ENV, ROOT, fixture_project
+
+sys.path.insert(0, str(ROOT / "bench"))
+from catalogs import synthetic_catalog  # noqa: E402 - the benchmark's catalog generator
+
+SYNTHETIC_MODELS = 120
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -31,8 +40,11 @@ def workspace(tmp_path, content_copy):
 
 
 def clean_build(tmp_path: Path, content: Path, templates: Path, locales: Path, name: str) -> dict[str, bytes]:
+    """A build from nothing: a new output folder and a cache folder of its own (the project's would
+    hold the pairs the incremental builds of this content chose)."""
     out = tmp_path / f"clean-{name}" / "site"
-    build(fixture_project(out, content_dir=content, templates_dir=templates, locales_dir=locales))
+    build(fixture_project(out, content_dir=content, templates_dir=templates, locales_dir=locales,
+                          cache_dir=out.parent / "cache"))
     return tree(out)
 
 
@@ -261,3 +273,61 @@ def test_rows_kept_between_builds_follow_edits_made_while_workers_rendered(works
     EDITS["second record"](content, templates, locales)
     builder.build()  # in this process: the home page again, with alpha-mini's row as the workers left it
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "rows")
+
+
+# -- random edits of the real catalog ----------------------------------------------------------
+
+def _random_edit(rng: random.Random, content: Path, step: int) -> str:
+    """One editor's change to a copy of the real catalog, of a kind chosen at random; returns what it did."""
+    models = content / "models"
+    records = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(models.glob("*.yaml"))}
+    ids = sorted(records)
+    model_id = rng.choice(ids)
+    data = records[model_id]
+    kind = rng.choice(["price", "price", "family", "alternatives", "released", "new", "deleted"])
+    if kind == "price" and (data.get("pricing") or {}).get("input"):
+        data["pricing"]["input"] = round(data["pricing"]["input"] * rng.choice([0.25, 0.9, 1.1, 4]), 4)
+    elif kind == "family":
+        data["family"] = records[rng.choice(ids)].get("family") or "solo"
+    elif kind == "alternatives":
+        data["alternatives"] = rng.sample([other for other in ids if other != model_id], rng.randint(0, 3))
+    elif kind == "released":
+        data["released"] = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 900))
+    elif kind == "new":
+        model_id = f"{model_id}-copy{step}"
+        data["name"] = f"{data['name']} Copy {step}"
+        data["released"] = datetime.date(2026, 9, 1) + datetime.timedelta(days=step)
+        for offering in data.get("offerings", []):
+            offering["model_id"] = f"{offering['model_id']}-copy{step}"
+    elif kind == "deleted":
+        named = {str(value) for record in records.values()
+                 for value in (*record.get("alternatives", []), record.get("successor"))}
+        named |= {model for pair in yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+                  .get("compare", {}).get("pairs", []) for model in pair}
+        free = [other for other in ids if other not in named]
+        model_id = rng.choice(free)
+        (models / f"{model_id}.yaml").unlink()
+        return f"deleted {model_id}"
+    else:
+        return "nothing"
+    (models / f"{model_id}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return f"{kind} {model_id}"
+
+
+@pytest.mark.parametrize("seed, dev_server", [(1, True), (2, True), (3, False)])
+def test_random_edits_of_a_larger_catalog_keep_incremental_builds_equal_to_clean_ones(tmp_path, seed, dev_server):
+    """The fixture is small. On the benchmark's synthetic catalog (the real records, replicated:
+    families and makers of several models each), edits move compare neighbours, list orders and
+    families the way an editor's do; one dev-server builder goes through them all, or a new
+    builder (`build.py build`) builds after each."""
+    content = synthetic_catalog(tmp_path / "synthetic", ROOT, SYNTHETIC_MODELS).root / "content"
+    project = fixture_project(tmp_path / "incremental" / "site", content_dir=content, cache_dir=tmp_path / "cache")
+    builder = SiteBuilder(project, preview=True) if dev_server else None
+    next_build = builder.build if builder else lambda: build(project)
+    next_build()
+    rng = random.Random(seed)
+    for step in range(1, 6):
+        edit = _random_edit(rng, content, step)
+        next_build()
+        assert tree(project.output_dir) == clean_build(tmp_path, content, ROOT / "templates", ROOT / "locales",
+                                                      f"{seed}-{step}"), f"after edit {step}: {edit}"
