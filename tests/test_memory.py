@@ -4,6 +4,7 @@ made in bundles of a bounded size."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -117,19 +118,24 @@ def test_split_into_bundles_keeps_path_order_and_the_size():
     assert bundle_count(10, 4) == 3 and bundle_count(8, 4) == 2 and bundle_count(0, 4) == 0
 
 
-def _process_id(job: int) -> tuple[int, int]:
-    return job, os.getpid()
+def _process_id(job: int) -> tuple[int, int, int]:
+    return job, os.getpid(), gc.get_freeze_count()
 
 
 @pytest.mark.skipif(not parallel.in_pool(parallel.PARALLEL_THRESHOLD, workers=2), reason="no fork on this system")
 def test_render_workers_are_replaced_after_a_while_and_results_keep_their_order(monkeypatch):
     """A worker's memory grows with what it touches of the parent's: workers are forked afresh
-    every WORKER_LIFETIME chunks, and the results still come back in job order."""
+    every WORKER_LIFETIME chunks, each freezing what it inherits, and the results still come
+    back in job order."""
     monkeypatch.setattr(parallel, "CHUNK", 5)
     monkeypatch.setattr(parallel, "WORKER_LIFETIME", 2)
     jobs = list(range(parallel.PARALLEL_THRESHOLD))
-    results = list(parallel.map_each(_process_id, jobs, workers=2))
-    assert [job for job, _ in results] == jobs
-    workers = {pid for _, pid in results}
-    chunks = len(jobs) // 5
-    assert os.getpid() not in workers and len(workers) >= chunks // 2
+    results, made_since = [], []
+    for result in parallel.map_each(_process_id, jobs, workers=2):
+        results.append(result)
+        made_since.append([result])  # objects the parent makes while workers render
+    assert [job for job, _, _ in results] == jobs
+    workers = {pid for _, pid, _ in results}
+    assert os.getpid() not in workers and len(workers) >= len(jobs) // 5 // 2
+    first, last = results[0][2], results[-1][2]
+    assert last > first + 100  # a late worker froze the hundreds of lists made before it was forked
