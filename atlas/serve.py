@@ -79,11 +79,16 @@ class DevSite:
 # it pauses ten times as long as the last walk between polls, a quarter second at least.
 POLL_PAUSE_FLOOR = 0.25
 POLL_PAUSE_PER_WALK = 10
+# A server that is killed (SIGKILL, a closed terminal) never reaches its `finally`, and the
+# next one would render the whole site again: the builder's state is saved once nothing has
+# changed for this long after a build.
+SAVE_WHEN_IDLE = 2.0
 
 
-def reloading_watcher(on_change: Callable[[], object]):
+def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], object] = lambda: None):
     """A livereload Watcher that polls on its own: one `on_change` (the rebuild) for whatever changed
-    in any watched folder since the last poll, then a browser reload.
+    in any watched folder since the last poll, then a browser reload; `on_idle` (the save) once
+    nothing has changed for SAVE_WHEN_IDLE seconds after the start or a rebuild.
 
     livereload's own loop polls every 0.8 s, runs the task of each folder that changed (a
     checkout that touched content and templates rebuilt twice) and drops any reload that comes
@@ -95,7 +100,10 @@ def reloading_watcher(on_change: Callable[[], object]):
     from tornado.ioloop import IOLoop
 
     class ReloadingWatcher(Watcher):
+        built_at: float | None = None  # the last build's end, until what it left is saved
+
         def start(self, callback) -> bool:
+            self.built_at = time.monotonic()  # the first build, made before serving
             IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
             return True  # livereload starts no polling of its own
 
@@ -108,6 +116,10 @@ def reloading_watcher(on_change: Callable[[], object]):
                 if changed:
                     on_change()
                     LiveReloadHandler.reload_waiters()
+                    self.built_at = time.monotonic()
+                elif self.built_at is not None and time.monotonic() - self.built_at >= SAVE_WHEN_IDLE:
+                    self.built_at = None
+                    on_idle()
             finally:
                 IOLoop.current().call_later(max(POLL_PAUSE_FLOOR, POLL_PAUSE_PER_WALK * walked), self.poll)
 
@@ -146,7 +158,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     if not rebuild(builder, site) and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
-    server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site)))
+    server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site), on_idle=builder.save))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)
@@ -155,7 +167,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     try:
         server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
     finally:
-        builder.save()  # the next server's first build starts from this one's last
+        builder.save()  # the next server's first build starts from this one's last (saved when idle too)
     return 0
 
 

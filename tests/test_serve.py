@@ -106,8 +106,10 @@ def test_serve_binds_loopback_and_recovers_from_a_yaml_error(served_project):
     assert b"atlas-problems" not in get(port, "/models/alpha-mini/")[1]
 
 
-def test_a_stopped_server_leaves_its_state_for_the_next_one(tmp_path):
-    """The dev server saves its build state when it stops (SIGTERM, as Ctrl-C), not after each edit."""
+@pytest.mark.parametrize("stop", ["terminate", "kill when idle"])
+def test_a_stopped_server_leaves_its_state_for_the_next_one(tmp_path, stop):
+    """The dev server saves its build state when it stops (SIGTERM, as Ctrl-C), and once it has
+    been idle after a build: a server killed outright (SIGKILL) leaves it too."""
     project = project_folder(tmp_path, FIXTURE_CONTENT)
     port = free_port()
     logs = []
@@ -119,8 +121,13 @@ def test_a_stopped_server_leaves_its_state_for_the_next_one(tmp_path):
                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
             try:
                 wait_for(lambda: _serving(port))
-                process.terminate()
-                assert process.wait(timeout=30) == 0
+                if stop == "terminate":
+                    process.terminate()
+                    assert process.wait(timeout=30) == 0
+                else:
+                    wait_for(lambda: any((project / ".atlas-cache").glob("build-*.pickle")))
+                    process.kill()
+                    process.wait(timeout=30)
             finally:
                 process.kill()
                 process.wait()
