@@ -158,13 +158,37 @@ CACHE_FORMAT = 2
 
 def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
                      output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
-    """Run Pagefind again for the bundles whose documents changed; keep the others in place.
+    """Run Pagefind again for the bundles whose documents changed; keep the others in place."""
+    pages_per_index = renderer.catalog.site.search.pages_per_index
+    by_locale = _documents(routes, renderer, result, cache, template_fingerprint)
+    documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
+    # Bundles hold what they held last time when the pages and the split are the same; those
+    # whose documents are the same bytes keep their digest unhashed (20 MB at 10,000 models).
+    same_split = documents.keys() == cache.documents.keys() and pages_per_index == cache.pages_per_index
+    changed = {path for path, data in documents.items()
+               if (before := cache.documents.get(path)) is not data and before != data}
+    bundles: dict[str, tuple[str, list[str]]] = {}
+    for locale, pages in by_locale.items():
+        split = split_into_bundles(pages, locale, pages_per_index)
+        first = next(iter(split), None)
+        for folder, members in split.items():
+            known = cache.bundles.get(folder)
+            key = known[0] if known is not None and same_split and changed.isdisjoint(members) else None
+            bundles[folder] = _keep_or_index(folder, members, known, key, folder != first, writer, result, output_dir)
+    cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
+                     or cache.template != template_fingerprint)
+    cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
+        template_fingerprint, pages_per_index, documents, bundles)
+
+
+def _documents(routes: list[Route], renderer: Renderer, result: RenderResult, cache: SearchCache,
+               template_fingerprint: str) -> dict[str, dict[str, bytes]]:
+    """Every searchable page's document, by locale and page path.
 
     The render workers make the documents of the pages they render. A page's document shows
     a subset of what the page shows, so a page that was current has the document it had
     (unless the document's template changed).
     """
-    pages_per_index = renderer.catalog.site.search.pages_per_index
     by_locale: dict[str, dict[str, bytes]] = {locale: {} for locale in renderer.catalog.site.locales}
     for route in routes:
         if not searchable(route):
@@ -175,32 +199,21 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
             if known is None and cache.template == template_fingerprint:
                 known = cache.documents.get(path)  # the page was current, so its document is too
             pages[path] = known if known is not None else search_document(renderer, route, locale)
-    documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
-    # Bundles hold what they held last time when the pages and the split are the same; those
-    # whose documents are the same bytes keep their digest unhashed (20 MB at 10,000 models).
-    same_split = documents.keys() == cache.documents.keys() and pages_per_index == cache.pages_per_index
-    changed = {path for path, data in documents.items()
-               if (before := cache.documents.get(path)) is not data and before != data}
-    bundles: dict[str, tuple[str, list[str]]] = {}
-    for locale, pages in by_locale.items():
-        for number, (folder, members) in enumerate(split_into_bundles(pages, locale, pages_per_index).items(), 1):
-            known = cache.bundles.get(folder)
-            if known is not None and same_split and changed.isdisjoint(members):
-                key = known[0]
-            else:
-                key = digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
-            if known is not None and known[0] == key and (output_dir / folder / ENTRY_FILE).is_file():
-                result.outputs.update(known[1])
-                bundles[folder] = known
-                continue
-            files = search_bundle(members, folder, merged=number > 1)
-            for path, data in files.items():
-                result.add(path, writer.put(path, data))
-            bundles[folder] = (key, sorted(files))
-    cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
-                     or cache.template != template_fingerprint)
-    cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
-        template_fingerprint, pages_per_index, documents, bundles)
+    return by_locale
+
+
+def _keep_or_index(folder: str, members: dict[str, bytes], known: tuple[str, list[str]] | None, key: str | None,
+                   merged: bool, writer: SiteWriter, result: RenderResult, output_dir: Path) -> tuple[str, list[str]]:
+    """One bundle: kept in place when its documents are those it was built from (`known`: their
+    digest and its files; `key`: their digest now, when known without hashing), else indexed again."""
+    key = key or digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
+    if known is not None and known[0] == key and (output_dir / folder / ENTRY_FILE).is_file():
+        result.outputs.update(known[1])
+        return known
+    files = search_bundle(members, folder, merged)
+    for path, data in files.items():
+        result.add(path, writer.put(path, data))
+    return key, sorted(files)
 
 
 def searchable(route: Route) -> bool:

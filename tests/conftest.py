@@ -36,9 +36,15 @@ def fixture_content(tmp_path_factory) -> Path:
     content = tmp_path_factory.mktemp("fixture-content") / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the fixture catalog"]):
-        subprocess.run(["git", *command], cwd=content, env={**os.environ, **FIXTURE_COMMIT_ENV},
-                       check=True, capture_output=True)
+        git(content, *command)
     return content
+
+
+def git(folder: Path, *command: str, when: str | None = None) -> None:
+    """git in `folder` as the fixture's editor; a commit is dated `when` (default: the fixture's date)."""
+    dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}
+    subprocess.run(["git", *command], cwd=folder, env={**os.environ, **FIXTURE_COMMIT_ENV, **dates},
+                   check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")

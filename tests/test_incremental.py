@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import yaml
 
 from atlas import parallel, search_index
 from atlas.pipeline import SiteBuilder, build
-from conftest import FIXTURE_COMMIT_ENV, ROOT, fixture_project
+from conftest import ROOT, fixture_project, git
 
 sys.path.insert(0, str(ROOT / "bench"))
 from catalogs import synthetic_catalog  # noqa: E402 - the benchmark's catalog generator
@@ -120,22 +118,16 @@ def test_committing_an_edit_updates_the_pages_that_show_the_history(workspace, p
     """A model's price chart plots the prices in the content's git history: committing an edit
     the last build already showed adds a point, though no file changed since that build."""
     tmp_path, content, templates, locales, incremental = workspace
-
-    def git(*command, when="2026-07-06T09:00:00+00:00"):
-        dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-        subprocess.run(["git", *command], cwd=content, env={**os.environ, **FIXTURE_COMMIT_ENV, **dates},
-                       check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git("commit", "-q", "-m", "the catalog")
+    git(content, "init", "-q", "-b", "main")
+    git(content, "add", "-A")
+    git(content, "commit", "-q", "-m", "the catalog")
     builder = SiteBuilder(incremental, preview=preview)
     builder.build()
     replace_in(content / "models" / "alpha-mini.yaml", "  input: 1.10\n  output: 4.40\n", "  input: 0.95\n  output: 3.80\n")
     builder.build()
     page = "models/alpha-mini/index.html"
     before = (incremental.output_dir / page).read_bytes()
-    git("commit", "-q", "-am", "alpha-mini: lower prices", when="2026-08-01T09:00:00+00:00")
+    git(content, "commit", "-q", "-am", "alpha-mini: lower prices", when="2026-08-01T09:00:00+00:00")
     builder.build()
     after = tree(incremental.output_dir)
     assert after[page] != before  # its chart has a point on the commit's day
