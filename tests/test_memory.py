@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import re
+import threading
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -139,3 +140,25 @@ def test_render_workers_are_replaced_after_a_while_and_results_keep_their_order(
     assert os.getpid() not in workers and len(workers) >= len(jobs) // 5 // 2
     first, last = results[0][2], results[-1][2]
     assert last > first + 100  # a late worker froze the hundreds of lists made before it was forked
+
+
+@pytest.mark.skipif(not parallel.in_pool(parallel.PARALLEL_THRESHOLD, workers=2), reason="no fork on this system")
+def test_render_workers_are_forked_from_the_main_thread_with_no_other_thread_running(monkeypatch):
+    """A forked child keeps only the thread that forked it, so a lock another thread held stays
+    held in the child for good; Python 3.12+ warns of that. multiprocessing's own worker
+    replacement forks from the pool's handler thread: replacements must come from here."""
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    monkeypatch.setattr(parallel, "WORKER_LIFETIME", 2)
+    threads_before = threading.active_count()
+    forks = []
+    real_fork = os.fork
+
+    def recording_fork():
+        forks.append((threading.current_thread() is threading.main_thread(), threading.active_count()))
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    results = list(parallel.map_each(_process_id, list(range(parallel.PARALLEL_THRESHOLD)), workers=2))
+    assert [job for job, _, _ in results] == list(range(parallel.PARALLEL_THRESHOLD))
+    assert len(forks) >= parallel.PARALLEL_THRESHOLD // 5 // 2  # a fresh pair of workers every 4 chunks
+    assert set(forks) == {(True, threads_before)}
