@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     if command == "serve":
         from .serve import serve
 
-        return serve(project, host=args.host, port=args.port, open_browser=False)
+        return serve(project, host=args.host, port=args.port, open_browser=False, poll=args.poll)
     if command == "i18n":
         return i18n_commands.run(project, args.action)
     if command == "schema":
@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--out", help="output folder (default: site/)")
+    serve.add_argument("--poll", action="store_true",
+                       help="find changes by walking the folders, not from inotify (for network file systems)")
     commands.add_parser("schema", help="write the JSON Schemas of content files into schema/ (for editors' YAML plugins)")
     i18n = commands.add_parser("i18n", help="extract, update or compile interface translations (Babel)")
     i18n.add_argument("action", choices=("extract", "update", "compile"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -169,11 +169,12 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
 
 def render_site(project: Project, plan: SitePlan, timings: Timings, writer: SiteWriter,
                 state: BuildState | None = None, search: SearchCache | None = None,
-                carried: dict[str, CarriedFragments] | None = None) -> RenderResult:
+                carried: dict[str, CarriedFragments] | None = None, trust_output: bool = False) -> RenderResult:
     """Stages 5–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
 
     Pages go to the writer as they come from the render workers, so the site is never
-    held in memory whole.
+    held in memory whole. `trust_output`: the state's files are taken to be in the output
+    folder still, unasked (SiteBuilder.forget_missing_outputs).
     """
     if state is not None:
         state.compare(plan.fingerprints)
@@ -183,7 +184,7 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
     with timings.stage("render"):
         renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
                             project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
-        _render_all(plan, renderer, writer, result, project.output_dir, state)
+        _render_all(plan, renderer, writer, result, project.output_dir, state, trust_output)
     with timings.stage("search index"):
         index_for_search(plan.routes, renderer, writer, result, project.output_dir,
                          search or SearchCache(), plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"])
@@ -226,10 +227,10 @@ def _every_page_depends_on(locale: str) -> frozenset[str]:
 
 
 def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                output_dir: Path, state: BuildState | None) -> None:
+                output_dir: Path, state: BuildState | None, trust_output: bool) -> None:
     """Every stale page and data output, rendered on every core and written by this process as they come."""
     jobs, kept = [], 0
-    with presence_test(output_dir) as present:
+    with nullcontext(_everything_present) if trust_output else presence_test(output_dir) as present:
         for job in _jobs(plan.routes, renderer):
             if state is not None and state.is_current(job.path, job.depends, present):
                 result.outputs.add(job.path)
@@ -262,6 +263,10 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
             result.documents[job.path] = document
         if state is not None:
             state.record(job.path, job.depends, templates)
+
+
+def _everything_present(output_file: str) -> bool:
+    return True
 
 
 def _jobs(routes: list[Route], renderer: Renderer) -> Iterator[Job]:
@@ -355,11 +360,13 @@ class SiteBuilder:
             gc.enable()
         # Rows and other fragments outlive a build only in a builder that builds again.
         fragments = (self.fragments if self.state is not None else {}) if self.again else None
+        # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs).
+        trust_output = self.preview and self.state is not None
         self.state = self.search = self.fragments = None  # until this build succeeds
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
         try:
-            result = render_site(project, plan, timings, writer, state, search, fragments)
+            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output)
             with timings.stage("write"):
                 stats = writer.finish(result.outputs, result.written, state.outputs)
         except BaseException:
@@ -373,6 +380,19 @@ class SiteBuilder:
         if not self.preview:
             self.save()
         return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def forget_missing_outputs(self) -> int:
+        """Forget the last build's files that are no longer in the output folder (deleted by hand),
+        so that the next build writes them again; how many there were.
+
+        A dev server's rebuild does not ask for each file whether it is still there: at 10,000
+        models that took 0.19 s of every rebuild (112,000 files). The server asks here instead,
+        once it is idle after a build.
+        """
+        if self.state is None or self.state.outputs is None:
+            return 0
+        with presence_test(self.project.output_dir) as present:
+            return self.state.forget_missing(present)
 
     def save(self) -> None:
         """Write the last good build's state, search documents and chosen pairs to the cache folder."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
+from .file_events import FolderEvents, available as file_events_available
 from .pipeline import Project, SiteBuilder
 from .problems import ContentError, Problem, format_problems
 
@@ -75,20 +76,28 @@ class DevSite:
         return body.replace(b"</body>", overlay + b"</body>", 1) if b"</body>" in body else body + overlay
 
 
-# The watcher walks the watched folders on each poll (0.11 s at 10,000 model files on tmpfs):
-# it pauses ten times as long as the last walk between polls, a quarter second at least.
+# Without inotify (or with `serve --poll`) the watcher walks the watched folders on each poll
+# (0.11 s at 10,000 model files on tmpfs): it pauses ten times as long as the last walk
+# between polls, a quarter second at least.
 POLL_PAUSE_FLOOR = 0.25
 POLL_PAUSE_PER_WALK = 10
+# An editor's save, or a checkout, is several events close together: one rebuild for them.
+SETTLE = 0.02
 # A server that is killed (SIGKILL, a closed terminal) never reaches its `finally`, and the
 # next one would render the whole site again: the builder's state is saved once nothing has
 # changed for this long after a build.
 SAVE_WHEN_IDLE = 2.0
 
 
-def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], object] = lambda: None):
-    """A livereload Watcher that polls on its own: one `on_change` (the rebuild) for whatever changed
-    in any watched folder since the last poll, then a browser reload; `on_idle` (the save) once
-    nothing has changed for SAVE_WHEN_IDLE seconds after the start or a rebuild.
+def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], bool] = lambda: False,
+                      poll: bool = False):
+    """A livereload Watcher of our own: one `on_change` (the rebuild) for whatever changed in the
+    watched folders, then a browser reload; `on_idle` (a check of the output and the save) once
+    nothing has changed for SAVE_WHEN_IDLE seconds after the start or a rebuild, and a reload
+    when it says it rebuilt.
+
+    Changes come from inotify (file_events.py) where the system has it, unless `poll`; else
+    from walking the folders.
 
     livereload's own loop polls every 0.8 s, runs the task of each folder that changed (a
     checkout that touched content and templates rebuilt twice) and drops any reload that comes
@@ -100,12 +109,24 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], obj
     from tornado.ioloop import IOLoop
 
     class ReloadingWatcher(Watcher):
-        built_at: float | None = None  # the last build's end, until what it left is saved
+        events: FolderEvents | None = None
+        settling = False  # a rebuild is due in SETTLE seconds
+        idle_timer: object | None = None
 
         def start(self, callback) -> bool:
-            self.built_at = time.monotonic()  # the first build, made before serving
-            IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
+            loop = IOLoop.current()
+            if not poll and file_events_available():
+                self.events = FolderEvents(self._tasks, self.ignore)
+                loop.add_handler(self.events.fd, self.on_events, IOLoop.READ)
+            else:
+                loop.call_later(POLL_PAUSE_FLOOR, self.poll)
+            self.wait_for_idle()  # after the first build, made before serving
             return True  # livereload starts no polling of its own
+
+        def on_events(self, fd, events) -> None:
+            if self.events.changed() and not self.settling:
+                self.settling = True
+                IOLoop.current().call_later(SETTLE, self.rebuild)
 
         def poll(self) -> None:
             walked = 0.0
@@ -114,14 +135,28 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], obj
                 changed = self.any_changed()
                 walked = time.perf_counter() - started
                 if changed:
-                    on_change()
-                    LiveReloadHandler.reload_waiters()
-                    self.built_at = time.monotonic()
-                elif self.built_at is not None and time.monotonic() - self.built_at >= SAVE_WHEN_IDLE:
-                    self.built_at = None
-                    on_idle()
+                    self.rebuild()
             finally:
                 IOLoop.current().call_later(max(POLL_PAUSE_FLOOR, POLL_PAUSE_PER_WALK * walked), self.poll)
+
+        def rebuild(self) -> None:
+            self.settling = False
+            if self.events is not None:
+                self.events.changed()  # events of the settling time: this build reads their files
+            on_change()
+            LiveReloadHandler.reload_waiters()
+            self.wait_for_idle()
+
+        def wait_for_idle(self) -> None:
+            loop = IOLoop.current()
+            if self.idle_timer is not None:
+                loop.remove_timeout(self.idle_timer)
+            self.idle_timer = loop.call_later(SAVE_WHEN_IDLE, self.idle)
+
+        def idle(self) -> None:
+            self.idle_timer = None
+            if on_idle():
+                LiveReloadHandler.reload_waiters()
 
         def any_changed(self) -> bool:
             """Walk every watched folder (each keeps its files' times) and tell whether any changed."""
@@ -149,7 +184,16 @@ def rebuild(builder: SiteBuilder, site: DevSite) -> bool:
     return True
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+def when_idle(builder: SiteBuilder, site: DevSite) -> bool:
+    """Bring back the files deleted from the output by hand since the last build (a rebuild takes
+    its last build's files to be there), then save the build state; whether it rebuilt."""
+    rebuilt = builder.forget_missing_outputs() > 0 and rebuild(builder, site)
+    builder.save()
+    return rebuilt
+
+
+def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          poll: bool = False) -> int:
     from livereload import Server
 
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
@@ -158,7 +202,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     if not rebuild(builder, site) and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
-    server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site), on_idle=builder.save))
+    server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site),
+                                                        on_idle=lambda: when_idle(builder, site), poll=poll))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)

@@ -5,9 +5,9 @@ page of code beats a new dependency for the project's installs). It speaks the
 livereload protocol as livereload.js does: `hello`, then `info` with a page URL
 (the server only sends `reload` to clients that sent `info`).
 
-What the figure includes, as a reader of the page would see it: the server's
-change polling (atlas/serve.py's watcher polls every 0.25 s, or less often when walking the
-folders takes longer), the rebuild and the message itself.
+What the figure includes, as a reader of the page would see it: how the server learns of
+the change (inotify and a 20 ms settling time; with `serve --poll`, walks every 0.25 s or
+less often when a walk takes longer: atlas/serve.py), the rebuild and the message itself.
 """
 
 from __future__ import annotations

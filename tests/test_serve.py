@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from atlas import file_events
 from atlas.serve import DevSite
 from atlas.problems import Problem
 from conftest import FIXTURE_CONTENT, project_folder
@@ -59,11 +60,14 @@ def test_overlay_lists_problems(tmp_path):
 
 
 @pytest.fixture
-def served_project(tmp_path):
+def served_project(tmp_path, request):
+    """A dev server on the fixture; `@pytest.mark.serve_options(...)` adds to its command line."""
+    options = request.node.get_closest_marker("serve_options")
     project = project_folder(tmp_path, FIXTURE_CONTENT)
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
-    process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,
+    command = [sys.executable, "build.py", "serve", "--port", str(port), *(options.args if options else ())]
+    process = subprocess.Popen(command, cwd=project,
                                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         wait_for(lambda: _serving(port))
@@ -81,7 +85,10 @@ def _serving(port: int) -> bool:
         return False
 
 
-def test_serve_binds_loopback_and_recovers_from_a_yaml_error(served_project):
+@pytest.mark.parametrize("watcher", [
+    pytest.param("inotify", marks=pytest.mark.skipif(not file_events.available(), reason="no inotify here")),
+    pytest.param("walking", marks=pytest.mark.serve_options("--poll"))])
+def test_serve_binds_loopback_and_recovers_from_a_yaml_error(served_project, watcher):
     project, port, log = served_project
     status, body = get(port, "/models/alpha-mini/")
     assert status == 200 and b"Alpha Mini" in body
@@ -158,3 +165,21 @@ def test_every_save_reloads_the_browser_even_two_in_quick_succession(served_proj
             assert time.monotonic() - started < 3  # the second within 3 s of the first reload
     finally:
         browser.close()
+
+
+def test_a_page_deleted_from_the_output_by_hand_comes_back_once_the_server_is_idle(served_project):
+    """A rebuild takes the output to be as the last build left it (asking for every file costs a
+    tenth of a second and more on a large site); the server looks for deleted files when idle."""
+    project, port, log = served_project
+    page = project / "site" / "404.html"  # no edit of a model renders it again
+    record = project / "content" / "models" / "alpha-mini.yaml"
+    wait_for(lambda: any((project / ".atlas-cache").glob("build-*.pickle")))  # idle after the first build
+    page.unlink()
+    record.write_text(record.read_text(encoding="utf-8").replace("name: Alpha Mini", "name: Alpha Mini Two"),
+                      encoding="utf-8")
+    wait_for(lambda: b"Alpha Mini Two" in get(port, "/models/alpha-mini/")[1])
+    assert not page.exists()
+    wait_for(page.exists, seconds=30)
+    wait_for(lambda: log.read_text(encoding="utf-8").count("rebuilt:") == 3)  # start, the edit, the restore
+    rebuilds = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("rebuilt:")]
+    assert rebuilds[2].startswith("rebuilt: 1 of ")  # the 404 page alone
