@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from .catalog import Catalog
 from .changelog import feed_updated
 from .incremental import Fingerprints, digest, record_name
-from .search_index import bundle_count, searchable
+from .search_index import bundle_members, searchable
 from .sitemap import part_path, sitemap_parts
 
 SITE_DEPENDENCY = "site"
@@ -183,7 +183,8 @@ def build_routes(catalog: Catalog) -> list[Route]:
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
     search_page = next(route for route in routes if route.kind == "search")
-    search_page.context["bundles"] = bundle_count(sum(map(searchable, routes)), catalog.site.search.pages_per_index)
+    search_page.context["bundles"] = len(bundle_members([route.output_file for route in routes if searchable(route)],
+                                                        catalog.site.search.pages_per_index))
     return routes
 
 

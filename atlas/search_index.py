@@ -7,12 +7,17 @@ name, maker, tagline, description, capabilities) at the page's own path, so a re
 to the page. Indexing whole pages cost seconds per thousand pages and gigabytes at tens of
 thousands, mostly spent parsing markup that search never shows.
 
-A language's documents are split, in path order, into bundles of at most
-`search.pages_per_index` pages (`pagefind/<locale>/<n>/`), one Pagefind run each: Pagefind
-holds about 0.8 KB per word it indexes (860 MB for the 10,000 documents of one language of a
-10,000-model site), so this bounds its memory whatever the catalog's size. The search page
-loads the first bundle and merges the others (Pagefind's `mergeIndex`), which rank their
-results together. A build runs Pagefind again only for the bundles whose documents changed.
+A language's documents are split into bundles of at most `search.pages_per_index` pages
+(`pagefind/<locale>/<n>/`), one Pagefind run each: Pagefind holds about 0.8 KB per word it
+indexes (860 MB for the 10,000 documents of one language of a 10,000-model site), so this
+bounds its memory whatever the catalog's size. The search page loads the first bundle and
+merges the others (Pagefind's `mergeIndex`), which rank their results together. A build runs
+Pagefind again only for the bundles whose documents changed.
+
+A page's bundle comes from a hash of its path (bundle_members), not from its place in path
+order: a model added or deleted then changes one bundle a language, where runs in path order
+shifted every bundle after it; and each bundle is a sample of the whole, so the word
+statistics each one ranks with are alike.
 
 Each bundle is built in a temporary folder and handed back as bytes, so the build's commit and
 "an unchanged build writes nothing" hold for it too. Pagefind names its files by content
@@ -22,6 +27,8 @@ sorted keys all the same (its maps are Rust hash maps), so two builds are byte-i
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import pickle
@@ -72,15 +79,49 @@ def bundle_folder(locale: str, number: int) -> str:
 
 
 def bundle_count(pages: int, pages_per_index: int) -> int:
-    """How many bundles a language's `pages` search documents make."""
+    """The fewest bundles that can hold a language's `pages` search documents."""
     return -(-pages // pages_per_index)
 
 
-def split_into_bundles(documents: dict[str, bytes], locale: str, pages_per_index: int) -> dict[str, dict[str, bytes]]:
-    """A language's search documents (page path -> bytes), by bundle folder: consecutive runs in path order."""
-    paths = sorted(documents)
-    return {bundle_folder(locale, number): {path: documents[path] for path in paths[start:start + pages_per_index]}
-            for number, start in enumerate(range(0, len(paths), pages_per_index), start=1)}
+# Buckets are made for this share of `pages_per_index` on average, so that the spread of a
+# hash (a few dozen pages either way in buckets of thousands) stays under the limit.
+BUCKET_FILL = 0.9
+
+
+def bundle_members(paths: list[str], pages_per_index: int) -> list[list[str]]:
+    """Page paths (without a language's prefix) by bundle, in bundle order, each bundle in path order.
+
+    A path goes to bucket `hash(path) mod buckets`; the buckets are as few as hold every
+    page within `pages_per_index`, from BUCKET_FILL of it on average (more when a bucket
+    overflows, which at real sizes it does not), and the bundles are the buckets that got
+    pages. The same paths give the same bundles whatever came before.
+    """
+    ordered = sorted(paths)
+    hashes = [_path_hash(path) for path in ordered]
+    buckets = bundle_count(len(paths), max(1, int(pages_per_index * BUCKET_FILL)))
+    while buckets <= max(1, len(paths)) ** 2:
+        groups: dict[int, list[str]] = {}
+        for path, number in zip(ordered, hashes):
+            groups.setdefault(number % buckets, []).append(path)
+        if all(len(group) <= pages_per_index for group in groups.values()):
+            return [groups[bucket] for bucket in sorted(groups)]
+        buckets += 1
+    # Not reached in practice: hashes that share a bucket at every count up to the square.
+    return [ordered[start:start + pages_per_index] for start in range(0, len(ordered), pages_per_index)]
+
+
+@functools.lru_cache(maxsize=None)
+def _path_hash(path: str) -> int:
+    """Stable from run to run (Python's own string hash is not); kept for a long-lived builder's next build."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big")
+
+
+def split_into_bundles(documents: dict[str, bytes], locale: str, prefix: str,
+                       pages_per_index: int) -> dict[str, dict[str, bytes]]:
+    """A language's search documents (page path, under the language's `prefix`, -> bytes), by bundle folder."""
+    groups = bundle_members([path[len(prefix):] for path in documents], pages_per_index)
+    return {bundle_folder(locale, number): {prefix + path: documents[prefix + path] for path in group}
+            for number, group in enumerate(groups, start=1)}
 
 
 def search_bundle(documents: dict[str, bytes], folder: str, merged: bool) -> dict[str, bytes]:
@@ -169,7 +210,7 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
                if (before := cache.documents.get(path)) is not data and before != data}
     bundles: dict[str, tuple[str, list[str]]] = {}
     for locale, pages in by_locale.items():
-        split = split_into_bundles(pages, locale, pages_per_index)
+        split = split_into_bundles(pages, locale, renderer.urls.prefix(locale), pages_per_index)
         first = next(iter(split), None)
         for folder, members in split.items():
             known = cache.bundles.get(folder)

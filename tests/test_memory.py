@@ -17,7 +17,7 @@ from atlas import parallel
 from atlas.compact import Sharing
 from atlas.incremental import record_name
 from atlas.pipeline import Timings, build, load_catalog, plan_site, render_site
-from atlas.search_index import SearchCache, bundle_count, split_into_bundles
+from atlas.search_index import SearchCache, bundle_count, bundle_members, split_into_bundles
 from atlas.write import SiteWriter
 from conftest import fixture_project
 
@@ -110,13 +110,34 @@ def test_each_language_is_indexed_in_bundles_no_larger_than_the_setting(tmp_path
         assert listed == [f"/pagefind/{locale}/{folder.name}/" for folder in bundles]
 
 
-def test_split_into_bundles_keeps_path_order_and_the_size():
-    documents = {f"models/m{n:02}/index.html": b"x" for n in range(10)}
-    bundles = split_into_bundles(documents, "en", 4)
-    assert list(bundles) == ["pagefind/en/1/", "pagefind/en/2/", "pagefind/en/3/"]
-    assert [len(members) for members in bundles.values()] == [4, 4, 2]
-    assert [path for members in bundles.values() for path in members] == sorted(documents)
-    assert bundle_count(10, 4) == 3 and bundle_count(8, 4) == 2 and bundle_count(0, 4) == 0
+def test_bundles_hold_each_page_once_within_the_limit_and_in_path_order():
+    paths = [f"models/m{n:04}/index.html" for n in range(1000)]
+    groups = bundle_members(paths, 100)
+    assert sorted(path for group in groups for path in group) == sorted(paths)
+    assert all(group == sorted(group) and 0 < len(group) <= 100 for group in groups)
+    assert len(groups) == bundle_count(1000, 90)  # buckets of 90 on average: none overflowed
+    assert bundle_members(list(reversed(paths)), 100) == groups  # the paths alone decide
+    tiny = bundle_members(paths[:10], 1)  # a limit the hash's spread exceeds: more buckets, until it holds
+    assert sorted(len(group) for group in tiny) == [1] * 10
+
+
+def test_a_page_added_or_removed_changes_one_bundle():
+    """Runs in path order shifted every bundle after a new model's page, so each was indexed again."""
+    paths = [f"models/m{n:04}/index.html" for n in range(0, 2000, 2)]
+    before = bundle_members(paths, 100)
+    for changed in (paths + ["models/m0501/index.html"], paths[:300] + paths[301:]):
+        after = bundle_members(changed, 100)
+        assert len(after) == len(before)
+        assert sum(group not in before for group in after) == 1
+
+
+def test_both_languages_are_split_alike():
+    documents = {f"models/m{n:03}/index.html": b"x" for n in range(50)}
+    english = split_into_bundles(documents, "en", "", 10)
+    spanish = split_into_bundles({"es/" + path: data for path, data in documents.items()}, "es", "es/", 10)
+    assert list(english) == [f"pagefind/en/{n}/" for n in range(1, len(english) + 1)]
+    assert [[path.removeprefix("es/") for path in group] for group in spanish.values()] == [
+        list(group) for group in english.values()]
 
 
 def _process_id(job: int) -> tuple[int, int, int]:
