@@ -117,12 +117,10 @@ class BuildState:
             names = self._templates[templates] = frozenset(f"template:{name}" for name in templates)
         self.files[output_file] = (depends_on, names)
 
-    def forget_missing(self, present: Callable[[str], bool]) -> int:
-        """Forget the files of the last build that `present` says are gone; how many there were."""
-        missing = [output_file for output_file in self.outputs or () if not present(output_file)]
-        for output_file in missing:
+    def forget(self, output_files: list[str]) -> None:
+        """Forget what these files depend on, so that the next build makes them again."""
+        for output_file in output_files:
             self.files.pop(output_file, None)
-        return len(missing)
 
     def forget_saved(self) -> None:
         """Delete the saved copy (this one stays in memory) until `save` writes it again."""

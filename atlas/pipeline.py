@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from .catalog import Catalog, CatalogMemo, build_catalog
 from .compare import PairMemo
@@ -181,13 +181,14 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
     result = RenderResult()
     for name, data in plan.assets.items():
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
-    with timings.stage("render"):
-        renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
-                            project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
-        _render_all(plan, renderer, writer, result, project.output_dir, state, trust_output)
-    with timings.stage("search index"):
-        index_for_search(plan.routes, renderer, writer, result, project.output_dir,
-                         search or SearchCache(), plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"])
+    with nullcontext(_everything_present) if trust_output else presence_test(project.output_dir) as present:
+        with timings.stage("render"):
+            renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
+                                project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
+            _render_all(plan, renderer, writer, result, state, present)
+        with timings.stage("search index"):
+            index_for_search(plan.routes, renderer, writer, result, present,
+                             search or SearchCache(), plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"])
     return result
 
 
@@ -227,16 +228,16 @@ def _every_page_depends_on(locale: str) -> frozenset[str]:
 
 
 def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                output_dir: Path, state: BuildState | None, trust_output: bool) -> None:
-    """Every stale page and data output, rendered on every core and written by this process as they come."""
+                state: BuildState | None, present: Callable[[str], bool]) -> None:
+    """Every stale page and data output, rendered on every core and written by this process as they come;
+    `present` tells whether a file is still in the output folder."""
     jobs, kept = [], 0
-    with nullcontext(_everything_present) if trust_output else presence_test(output_dir) as present:
-        for job in _jobs(plan.routes, renderer):
-            if state is not None and state.is_current(job.path, job.depends, present):
-                result.outputs.add(job.path)
-                kept += job.locale is not None
-            else:
-                jobs.append(job)
+    for job in _jobs(plan.routes, renderer):
+        if state is not None and state.is_current(job.path, job.depends, present):
+            result.outputs.add(job.path)
+            kept += job.locale is not None
+        else:
+            jobs.append(job)
     result.pages = kept + sum(job.locale is not None for job in jobs)
     if in_pool(len(jobs)):
         renderer.compile_all()  # once here, not in every worker
@@ -389,10 +390,13 @@ class SiteBuilder:
         models that took 0.19 s of every rebuild (112,000 files). The server asks here instead,
         once it is idle after a build.
         """
-        if self.state is None or self.state.outputs is None:
+        if self.state is None or self.state.outputs is None or self.search is None:
             return 0
         with presence_test(self.project.output_dir) as present:
-            return self.state.forget_missing(present)
+            missing = [output_file for output_file in self.state.outputs if not present(output_file)]
+        self.state.forget(missing)
+        self.search.forget_bundles_of(missing)
+        return len(missing)
 
     def save(self) -> None:
         """Write the last good build's state, search documents and chosen pairs to the cache folder."""

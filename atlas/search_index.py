@@ -36,7 +36,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .incremental import digest, save_pickle
 
@@ -188,6 +188,14 @@ class SearchCache:
             pass
         return cls()
 
+    def forget_bundles_of(self, files: Iterable[str]) -> None:
+        """Forget the bundles that made any of these files, so that the next build indexes them again."""
+        files = set(files)
+        for folder, (_, made) in list(self.bundles.items()):
+            if not files.isdisjoint(made):
+                del self.bundles[folder]
+                self.changed = True
+
     def save(self, path: Path) -> None:
         if self.changed:
             save_pickle(path, (CACHE_FORMAT, self.template, self.pages_per_index, self.documents, self.bundles))
@@ -198,8 +206,9 @@ CACHE_FORMAT = 2
 
 
 def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                     output_dir: Path, cache: SearchCache, template_fingerprint: str) -> None:
-    """Run Pagefind again for the bundles whose documents changed; keep the others in place."""
+                     present: Callable[[str], bool], cache: SearchCache, template_fingerprint: str) -> None:
+    """Run Pagefind again for the bundles whose documents changed; keep the others in place (those whose
+    files are all `present` in the output)."""
     pages_per_index = renderer.catalog.site.search.pages_per_index
     by_locale = _documents(routes, renderer, result, cache, template_fingerprint)
     documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
@@ -215,7 +224,7 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
         for folder, members in split.items():
             known = cache.bundles.get(folder)
             key = known[0] if known is not None and same_split and changed.isdisjoint(members) else None
-            bundles[folder] = _keep_or_index(folder, members, known, key, folder != first, writer, result, output_dir)
+            bundles[folder] = _keep_or_index(folder, members, known, key, folder != first, writer, result, present)
     cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
                      or cache.template != template_fingerprint)
     cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
@@ -244,11 +253,12 @@ def _documents(routes: list[Route], renderer: Renderer, result: RenderResult, ca
 
 
 def _keep_or_index(folder: str, members: dict[str, bytes], known: tuple[str, list[str]] | None, key: str | None,
-                   merged: bool, writer: SiteWriter, result: RenderResult, output_dir: Path) -> tuple[str, list[str]]:
+                   merged: bool, writer: SiteWriter, result: RenderResult,
+                   present: Callable[[str], bool]) -> tuple[str, list[str]]:
     """One bundle: kept in place when its documents are those it was built from (`known`: their
     digest and its files; `key`: their digest now, when known without hashing), else indexed again."""
     key = key or digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
-    if known is not None and known[0] == key and (output_dir / folder / ENTRY_FILE).is_file():
+    if known is not None and known[0] == key and all(map(present, known[1])):
         result.outputs.update(known[1])
         return known
     files = search_bundle(members, folder, merged)
