@@ -116,7 +116,11 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
         def start(self, callback) -> bool:
             loop = IOLoop.current()
             if not poll and file_events_available():
-                self.events = FolderEvents(self._tasks, self.ignore)
+                try:
+                    self.events = FolderEvents(self._tasks, self.ignore)
+                except OSError as error:  # no inotify instance or watch left (fs.inotify.max_user_*)
+                    print(f"watching by walking the folders: {error}", file=sys.stderr)
+            if self.events is not None:
                 loop.add_handler(self.events.fd, self.on_events, IOLoop.READ)
             else:
                 loop.call_later(POLL_PAUSE_FLOOR, self.poll)

@@ -183,3 +183,37 @@ def test_a_page_deleted_from_the_output_by_hand_comes_back_once_the_server_is_id
     wait_for(lambda: log.read_text(encoding="utf-8").count("rebuilt:") == 3)  # start, the edit, the restore
     rebuilds = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("rebuilt:")]
     assert rebuilds[2].startswith("rebuilt: 1 of ")  # the 404 page alone
+
+
+def test_the_watcher_walks_the_folders_when_inotify_cannot_watch_them(tmp_path, monkeypatch, capsys):
+    """Out of inotify instances or watches (fs.inotify.max_user_*): the server still sees edits."""
+    import asyncio
+    import errno
+
+    from tornado.ioloop import IOLoop
+
+    from atlas import serve
+
+    def no_watches(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "inotify_add_watch: No space left on device")
+
+    monkeypatch.setattr(serve, "FolderEvents", no_watches)
+    record = tmp_path / "content" / "a.yaml"
+    record.parent.mkdir()
+    record.write_text("name: A\n", encoding="utf-8")
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        io_loop = IOLoop.current()  # tornado's face of that loop
+        changes = []
+        watcher = serve.reloading_watcher(lambda: changes.append(io_loop.time()) or io_loop.stop())
+        watcher.watch(str(record.parent))
+        assert watcher.start(None)
+        io_loop.call_later(0.5, lambda: record.write_text("name: B\n", encoding="utf-8"))
+        io_loop.call_later(10, io_loop.stop)
+        io_loop.start()
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    assert changes, "the edit was not seen"
+    assert "watching by walking the folders: [Errno 28]" in capsys.readouterr().err
