@@ -361,8 +361,9 @@ class SiteBuilder:
             gc.enable()
         # Rows and other fragments outlive a build only in a builder that builds again.
         fragments = (self.fragments if self.state is not None else {}) if self.again else None
-        # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs).
-        trust_output = self.preview and self.state is not None
+        # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs),
+        # unless the whole output folder went.
+        trust_output = self.preview and self.state is not None and project.output_dir.is_dir()
         self.state = self.search = self.fragments = None  # until this build succeeds
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state

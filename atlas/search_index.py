@@ -86,6 +86,7 @@ def bundle_count(pages: int, pages_per_index: int) -> int:
 # Buckets are made for this share of `pages_per_index` on average, so that the spread of a
 # hash (a few dozen pages either way in buckets of thousands) stays under the limit.
 BUCKET_FILL = 0.9
+BUCKET_TRIES = 64  # bucket counts tried, one more each time, before falling back to path order
 
 
 def bundle_members(paths: list[str], pages_per_index: int) -> list[list[str]]:
@@ -99,14 +100,14 @@ def bundle_members(paths: list[str], pages_per_index: int) -> list[list[str]]:
     ordered = sorted(paths)
     hashes = [_path_hash(path) for path in ordered]
     buckets = bundle_count(len(paths), max(1, int(pages_per_index * BUCKET_FILL)))
-    while buckets <= max(1, len(paths)) ** 2:
+    for _ in range(BUCKET_TRIES):
         groups: dict[int, list[str]] = {}
         for path, number in zip(ordered, hashes):
             groups.setdefault(number % buckets, []).append(path)
         if all(len(group) <= pages_per_index for group in groups.values()):
             return [groups[bucket] for bucket in sorted(groups)]
         buckets += 1
-    # Not reached in practice: hashes that share a bucket at every count up to the square.
+    # A limit of a page or two a bundle, which a hash's spread cannot keep: runs in path order.
     return [ordered[start:start + pages_per_index] for start in range(0, len(ordered), pages_per_index)]
 
 

@@ -117,8 +117,10 @@ def test_bundles_hold_each_page_once_within_the_limit_and_in_path_order():
     assert all(group == sorted(group) and 0 < len(group) <= 100 for group in groups)
     assert len(groups) == bundle_count(1000, 90)  # buckets of 90 on average: none overflowed
     assert bundle_members(list(reversed(paths)), 100) == groups  # the paths alone decide
-    tiny = bundle_members(paths[:10], 1)  # a limit the hash's spread exceeds: more buckets, until it holds
-    assert sorted(len(group) for group in tiny) == [1] * 10
+    small = bundle_members(paths[:10], 2)  # a limit the hash's spread exceeds: more buckets, until it holds
+    assert max(map(len, small)) <= 2 and sum(map(len, small)) == 10
+    single = bundle_members(paths, 1)  # one page a bundle: no hash spreads 1,000 so; path order, at once
+    assert single == [[path] for path in sorted(paths)]
 
 
 def test_a_page_added_or_removed_changes_one_bundle():
