@@ -189,7 +189,9 @@ def test_the_watcher_walks_the_folders_when_inotify_cannot_watch_them(tmp_path, 
     """Out of inotify instances or watches (fs.inotify.max_user_*): the server still sees edits."""
     import asyncio
     import errno
+    import threading
 
+    from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
     from atlas import serve
@@ -201,19 +203,26 @@ def test_the_watcher_walks_the_folders_when_inotify_cannot_watch_them(tmp_path, 
     record = tmp_path / "content" / "a.yaml"
     record.parent.mkdir()
     record.write_text("name: A\n", encoding="utf-8")
-    loop = asyncio.new_event_loop()
-    try:
+    changes = []
+
+    def serve_a_while() -> None:
+        # An event loop of its own, in a thread of its own: the browser tests' loop runs in this one.
+        loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        io_loop = IOLoop.current()  # tornado's face of that loop
-        changes = []
-        watcher = serve.reloading_watcher(lambda: changes.append(io_loop.time()) or io_loop.stop())
-        watcher.watch(str(record.parent))
-        assert watcher.start(None)
-        io_loop.call_later(0.5, lambda: record.write_text("name: B\n", encoding="utf-8"))
-        io_loop.call_later(10, io_loop.stop)
-        io_loop.start()
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-    assert changes, "the edit was not seen"
+        io_loop = IOLoop.current()
+        try:
+            watcher = serve.reloading_watcher(lambda: changes.append(record.read_text()) or io_loop.stop())
+            monkeypatch.setattr(LiveReloadHandler, "watcher", watcher)  # what livereload's Server sets
+            watcher.watch(str(record.parent))
+            assert watcher.start(None)
+            io_loop.call_later(0.5, lambda: record.write_text("name: B\n", encoding="utf-8"))
+            io_loop.call_later(10, io_loop.stop)
+            io_loop.start()
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=serve_a_while)
+    thread.start()
+    thread.join(30)
+    assert changes == ["name: B\n"], "the edit was not seen"
     assert "watching by walking the folders: [Errno 28]" in capsys.readouterr().err
