@@ -114,23 +114,37 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
         idle_timer: object | None = None
 
         def start(self, callback) -> bool:
-            loop = IOLoop.current()
-            if not poll and file_events_available():
+            if poll or not file_events_available():
+                IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
+            else:
                 try:
                     self.events = FolderEvents(self._tasks, self.ignore)
                 except OSError as error:  # no inotify instance or watch left (fs.inotify.max_user_*)
-                    print(f"watching by walking the folders: {error}", file=sys.stderr)
-            if self.events is not None:
-                loop.add_handler(self.events.fd, self.on_events, IOLoop.READ)
-            else:
-                loop.call_later(POLL_PAUSE_FLOOR, self.poll)
+                    self.walk_instead(error)
+                else:
+                    IOLoop.current().add_handler(self.events.fd, self.on_events, IOLoop.READ)
             self.wait_for_idle()  # after the first build, made before serving
             return True  # livereload starts no polling of its own
 
         def on_events(self, fd, events) -> None:
-            if self.events.changed() and not self.settling:
+            if self.events_changed() and not self.settling:
                 self.settling = True
                 IOLoop.current().call_later(SETTLE, self.rebuild)
+
+        def events_changed(self) -> bool:
+            try:
+                return self.events.changed()
+            except OSError as error:  # no watch left for a folder made since the start
+                self.walk_instead(error)
+                return True  # what inotify could not follow may have changed
+
+        def walk_instead(self, error: OSError) -> None:
+            print(f"watching by walking the folders: {error}", file=sys.stderr)
+            if self.events is not None:
+                IOLoop.current().remove_handler(self.events.fd)
+                self.events.close()
+                self.events = None
+            IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
 
         def poll(self) -> None:
             walked = 0.0
@@ -146,7 +160,7 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
         def rebuild(self) -> None:
             self.settling = False
             if self.events is not None:
-                self.events.changed()  # events of the settling time: this build reads their files
+                self.events_changed()  # events of the settling time: this build reads their files
             on_change()
             LiveReloadHandler.reload_waiters()
             self.wait_for_idle()
