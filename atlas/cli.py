@@ -47,19 +47,16 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Model Atlas static site.")
+    _build_options(parser, out=True, defaults=True)  # `python build.py --out DIR`: it builds without a command
     commands = parser.add_subparsers(dest="command")
     for name, help_text in (("build", "build the site into site/ (the default)"),
                             ("check", "validate content and translations without writing anything")):
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--format", choices=("text", "github", "json"), default="text",
-                         help="how to print problems (github: workflow annotations)")
-        if name == "build":
-            sub.add_argument("--out", help="output folder (default: site/)")
-            sub.add_argument("--base-url", help="public URL of the site, overriding site.yaml")
+        # No defaults here: an option left out keeps what was given before the command (`build.py --out DIR build`).
+        _build_options(commands.add_parser(name, help=help_text), out=name == "build", defaults=False)
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    serve.add_argument("--out", help="output folder (default: site/)")
+    serve.add_argument("--out", default=argparse.SUPPRESS, help="output folder (default: site/)")
     serve.add_argument("--poll", action="store_true",
                        help="find changes by walking the folders, not from inotify (for network file systems)")
     commands.add_parser("schema", help="write the JSON Schemas of content files into schema/ (for editors' YAML plugins)")
@@ -68,8 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     from .importers.command import add_parsers  # import and new: argparse only, nothing heavy
 
     add_parsers(commands)
-    parser.set_defaults(format="text", base_url=None)
     return parser
+
+
+def _build_options(parser: argparse.ArgumentParser, out: bool, defaults: bool) -> None:
+    parser.add_argument("--format", choices=("text", "github", "json"), default="text" if defaults else argparse.SUPPRESS,
+                        help="how to print problems (github: workflow annotations)")
+    if out:
+        unset = None if defaults else argparse.SUPPRESS
+        parser.add_argument("--out", default=unset, help="output folder (default: site/)")
+        parser.add_argument("--base-url", default=unset, help="public URL of the site, overriding site.yaml")
 
 
 def _write_schemas(project: Project) -> int:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from atlas.pipeline import Project, build
+from atlas.pipeline import build
 from conftest import ROOT, fixture_project
 
 TOOLS = ROOT / ".tools" / "node_modules"
@@ -87,9 +88,12 @@ def built_fixture_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real site, built from content/ into a temporary folder (site/ is left alone)."""
+    """The real site, built from content/ into a temporary folder (site/ is left alone) by `build.py`
+    in a process of its own: by then this one runs the static hosts' threads, and the build forks
+    render workers, which must not happen while other threads run (atlas/parallel.py)."""
     out = tmp_path_factory.mktemp("browser-real") / "site"
-    build(Project.at(ROOT, output_dir=out))
+    built = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
     return out
 
 
@@ -160,7 +164,9 @@ class StaticHost(SimpleHTTPRequestHandler):
         return BytesIO(body)
 
 
-@pytest.fixture(scope="session")
+# The static hosts' threads stop with the browser tests (package scope): the tests after them
+# fork render workers, which must not happen while other threads run (atlas/parallel.py).
+@pytest.fixture(scope="package")
 def serve():
     """serve(folder) -> base URL such as http://127.0.0.1:41234/ (ephemeral port, loopback only)."""
     servers: list[ThreadingHTTPServer] = []
@@ -180,7 +186,7 @@ def serve():
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fixture_url(serve, built_fixture_site) -> str:
     return serve(built_fixture_site)
 
