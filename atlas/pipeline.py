@@ -20,7 +20,7 @@ from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
 from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, derived_fingerprints, listed_pages,
-                     name_dependency)
+                     name_dependency, search_bundles)
 from .search_index import DOCUMENT_TEMPLATE, SearchCache, index_for_search, search_document, searchable
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
@@ -187,8 +187,8 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
                                 project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
             _render_all(plan, renderer, writer, result, state, present)
         with timings.stage("search index"):
-            index_for_search(plan.routes, renderer, writer, result, present,
-                             search or SearchCache(), plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"])
+            index_for_search(plan.routes, renderer, writer, result, present, search or SearchCache(),
+                             plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"], search_bundles(plan.routes))
     return result
 
 

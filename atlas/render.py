@@ -146,7 +146,7 @@ class Renderer:
             locale_name=_locale_name,
             og_locale=_og_locale,
             url_root=lambda name: urls.base_path + name,
-            search_bundles=lambda count: [urls.base_path + bundle_folder(locale, n) for n in range(1, count + 1)],
+            search_bundles=lambda groups: [urls.base_path + bundle_folder(locale, n) for n in range(1, len(groups) + 1)],
             abs_url=lambda path: urls.absolute(path, locale),
             faq_entries=speaker.faq_entries,
             model_rows=model_rows,

@@ -183,9 +183,15 @@ def build_routes(catalog: Catalog) -> list[Route]:
     routes += _data_routes(catalog, every_model, everything)
     routes += _sitemap_routes(routes, len(catalog.site.locales))
     search_page = next(route for route in routes if route.kind == "search")
-    search_page.context["bundles"] = len(bundle_members([route.output_file for route in routes if searchable(route)],
-                                                        catalog.site.search.pages_per_index))
+    search_page.context["bundles"] = bundle_members([route.output_file for route in routes if searchable(route)],
+                                                    catalog.site.search.pages_per_index)
     return routes
+
+
+def search_bundles(routes: list[Route]) -> list[list[str]]:
+    """The search bundles' pages (paths without a language's prefix), worked out once with the
+    search page that lists the bundles, so the page and the index cannot disagree."""
+    return next(route.context["bundles"] for route in routes if route.kind == "search")
 
 
 def _list_pages(kind: str, base: str, template: str, context: dict[str, Any], lists: dict[str, Sequence],
@@ -225,7 +231,7 @@ def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
-    found[SEARCH_BUNDLES_DEPENDENCY] = str(next(route.context["bundles"] for route in routes if route.kind == "search"))
+    found[SEARCH_BUNDLES_DEPENDENCY] = str(len(search_bundles(routes)))
     found.update((related_dependency(model_id), _related_fingerprint(model)) for model_id, model in catalog.models.items())
     found[PAIRS_DEPENDENCY] = digest(repr(([(pair.slug, pair.a.name, pair.b.name) for pair in catalog.featured_pairs],
                                            len(catalog.pairs))).encode())

@@ -118,9 +118,9 @@ def _path_hash(path: str) -> int:
 
 
 def split_into_bundles(documents: dict[str, bytes], locale: str, prefix: str,
-                       pages_per_index: int) -> dict[str, dict[str, bytes]]:
-    """A language's search documents (page path, under the language's `prefix`, -> bytes), by bundle folder."""
-    groups = bundle_members([path[len(prefix):] for path in documents], pages_per_index)
+                       groups: list[list[str]]) -> dict[str, dict[str, bytes]]:
+    """A language's search documents (page path, under the language's `prefix`, -> bytes), by bundle
+    folder: `groups` are the bundles' paths without the prefix (bundle_members)."""
     return {bundle_folder(locale, number): {prefix + path: documents[prefix + path] for path in group}
             for number, group in enumerate(groups, start=1)}
 
@@ -207,9 +207,10 @@ CACHE_FORMAT = 2
 
 
 def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                     present: Callable[[str], bool], cache: SearchCache, template_fingerprint: str) -> None:
+                     present: Callable[[str], bool], cache: SearchCache, template_fingerprint: str,
+                     groups: list[list[str]]) -> None:
     """Run Pagefind again for the bundles whose documents changed; keep the others in place (those whose
-    files are all `present` in the output)."""
+    files are all `present` in the output). `groups`: each bundle's pages (bundle_members)."""
     pages_per_index = renderer.catalog.site.search.pages_per_index
     by_locale = _documents(routes, renderer, result, cache, template_fingerprint)
     documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
@@ -220,7 +221,7 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
                if (before := cache.documents.get(path)) is not data and before != data}
     bundles: dict[str, tuple[str, list[str]]] = {}
     for locale, pages in by_locale.items():
-        split = split_into_bundles(pages, locale, renderer.urls.prefix(locale), pages_per_index)
+        split = split_into_bundles(pages, locale, renderer.urls.prefix(locale), groups)
         first = next(iter(split), None)
         for folder, members in split.items():
             known = cache.bundles.get(folder)

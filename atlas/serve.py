@@ -90,13 +90,13 @@ SAVE_WHEN_IDLE = 2.0
 
 
 def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], bool] = lambda: False,
-                      poll: bool = False):
+                      walk: bool = False):
     """A livereload Watcher of our own: one `on_change` (the rebuild) for whatever changed in the
     watched folders, then a browser reload; `on_idle` (a check of the output and the save) once
     nothing has changed for SAVE_WHEN_IDLE seconds after the start or a rebuild, and a reload
     when it says it rebuilt.
 
-    Changes come from inotify (file_events.py) where the system has it, unless `poll`; else
+    Changes come from inotify (file_events.py) where the system has it, unless `walk`; else
     from walking the folders.
 
     livereload's own loop polls every 0.8 s, runs the task of each folder that changed (a
@@ -114,7 +114,7 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
         idle_timer: object | None = None
 
         def start(self, callback) -> bool:
-            if poll or not file_events_available():
+            if walk or not file_events_available():
                 IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
             else:
                 try:
@@ -221,7 +221,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
     server = Server(app=site, watcher=reloading_watcher(lambda: rebuild(builder, site),
-                                                        on_idle=lambda: when_idle(builder, site), poll=poll))
+                                                        on_idle=lambda: when_idle(builder, site), walk=poll))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)

@@ -135,8 +135,9 @@ def test_a_page_added_or_removed_changes_one_bundle():
 
 def test_both_languages_are_split_alike():
     documents = {f"models/m{n:03}/index.html": b"x" for n in range(50)}
-    english = split_into_bundles(documents, "en", "", 10)
-    spanish = split_into_bundles({"es/" + path: data for path, data in documents.items()}, "es", "es/", 10)
+    groups = bundle_members(list(documents), 10)
+    english = split_into_bundles(documents, "en", "", groups)
+    spanish = split_into_bundles({"es/" + path: data for path, data in documents.items()}, "es", "es/", groups)
     assert list(english) == [f"pagefind/en/{n}/" for n in range(1, len(english) + 1)]
     assert [[path.removeprefix("es/") for path in group] for group in spanish.values()] == [
         list(group) for group in english.values()]
