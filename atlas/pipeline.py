@@ -21,7 +21,8 @@ from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
 from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, derived_fingerprints, listed_pages,
                      name_dependency, search_bundles)
-from .search_index import DOCUMENT_TEMPLATE, SearchCache, index_for_search, search_document, searchable
+from .search_index import (DOCUMENT_TEMPLATE, PendingBundle, SearchCache, index_for_search, index_pending,
+                           search_document, searchable)
 from .sitemap import sitemap_fingerprint
 from .template_env import CarriedFragments
 from .validate import Memo, validate_content
@@ -127,6 +128,7 @@ class RenderResult:
     pages: int = 0  # pages in the site, rendered or kept
     rendered_paths: set[str] = field(default_factory=set)  # pages rendered by this build
     documents: dict[str, bytes] = field(default_factory=dict)  # search documents of the pages rendered
+    pending_search: list[PendingBundle] = field(default_factory=list)  # bundles left to index (defer_search)
 
     @property
     def rendered(self) -> int:
@@ -169,12 +171,14 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
 
 def render_site(project: Project, plan: SitePlan, timings: Timings, writer: SiteWriter,
                 state: BuildState | None = None, search: SearchCache | None = None,
-                carried: dict[str, CarriedFragments] | None = None, trust_output: bool = False) -> RenderResult:
+                carried: dict[str, CarriedFragments] | None = None, trust_output: bool = False,
+                defer_search: bool = False) -> RenderResult:
     """Stages 5–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
 
     Pages go to the writer as they come from the render workers, so the site is never
     held in memory whole. `trust_output`: the state's files are taken to be in the output
-    folder still, unasked (SiteBuilder.forget_missing_outputs).
+    folder still, unasked (SiteBuilder.forget_missing_outputs). `defer_search`: the search
+    bundles whose documents changed are left as they were, in `pending_search`.
     """
     if state is not None:
         state.compare(plan.fingerprints)
@@ -187,8 +191,9 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
                                 project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
             _render_all(plan, renderer, writer, result, state, present)
         with timings.stage("search index"):
-            index_for_search(plan.routes, renderer, writer, result, present, search or SearchCache(),
-                             plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"], search_bundles(plan.routes))
+            result.pending_search = index_for_search(
+                plan.routes, renderer, writer, result, present, search or SearchCache(),
+                plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"], search_bundles(plan.routes), defer_search)
     return result
 
 
@@ -321,9 +326,17 @@ class SiteBuilder:
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
+        self.pending_search: list[PendingBundle] = []  # left by the last build for finish_search
 
-    def build(self) -> BuildReport:
-        """The whole build; raises ContentError with every problem, before touching the output."""
+    def build(self, defer_search: bool = False) -> BuildReport:
+        """The whole build; raises ContentError with every problem, before touching the output.
+
+        `defer_search` (the dev server's rebuilds, with `preview`): the search bundles whose
+        documents changed keep their last files, for `finish_search` to index once the browser
+        has the edited page. Until then the site is the new one but for its search index.
+        """
+        if defer_search and not self.preview:
+            raise ValueError("only a preview build may leave its search index for later")
         # Loading makes long-lived objects only (records, the catalog, routes), so the cyclic
         # collector's repeated scans of a growing heap are wasted work there: on 10,000 models
         # they took 40 % of the catalog stage. It runs again for rendering, which makes
@@ -333,14 +346,15 @@ class SiteBuilder:
         gc.freeze()
         gc.disable()
         try:
-            return self._build(resume_collecting=collecting)
+            return self._build(collecting, defer_search)
         finally:
             gc.unfreeze()
             if collecting:
                 gc.enable()
 
-    def _build(self, resume_collecting: bool) -> BuildReport:
+    def _build(self, resume_collecting: bool, defer_search: bool) -> BuildReport:
         project = self.project
+        self.pending_search = []  # this build indexes them, or defers them again
         check_output_folder(project.output_dir, project.root)
         timings = Timings()
         fingerprints: Fingerprints = {}
@@ -368,7 +382,7 @@ class SiteBuilder:
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
         try:
-            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output)
+            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output, defer_search)
             with timings.stage("write"):
                 stats = writer.finish(result.outputs, result.written, state.outputs)
         except BaseException:
@@ -376,12 +390,32 @@ class SiteBuilder:
             raise
         state.settle(outputs=result.outputs)
         self.state, self.search, self.fragments = state, search, fragments
+        self.pending_search = result.pending_search
         # The dev server's builder saves when the server stops: pickling the state of 110,000
         # files took 0.3 s of each edit's rebuild, and the state on disk is only read by the
         # next server (its base URL makes every page differ from a `build.py build`).
         if not self.preview:
             self.save()
         return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def finish_search(self) -> int:
+        """Index the search bundles the last build deferred, and write them in place; how many.
+
+        Not to be run beside a build of this builder (the dev server runs it in a thread of its
+        own and waits for it before the next build). A failure leaves the bundles marked for the
+        next build to index."""
+        pending, self.pending_search = self.pending_search, []
+        if not pending or self.state is None or self.search is None or self.state.outputs is None:
+            return 0
+        writer = SiteWriter(self.project.output_dir, atomic=False)
+        outputs, written = set(self.state.outputs), set()
+        try:
+            index_pending(pending, self.search, writer, outputs, written)
+        finally:  # what was written before a failure is the site's, for the next build to keep or remove
+            outputs |= written
+            writer.finish(outputs, written, self.state.outputs)  # removes the bundles' last files
+            self.state.outputs = outputs
+        return len(pending)
 
     def forget_missing_outputs(self) -> int:
         """Forget the last build's files that are no longer in the output folder (deleted by hand),

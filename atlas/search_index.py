@@ -19,6 +19,11 @@ order: a model added or deleted then changes one bundle a language, where runs i
 shifted every bundle after it; and each bundle is a sample of the whole, so the word
 statistics each one ranks with are alike.
 
+The dev server indexes after the reload: its rebuild leaves the bundles whose documents
+changed as they were (`defer`), tells the browser to reload, and then runs Pagefind for them
+(SiteBuilder.finish_search). Pagefind took 0.6 s of a 0.83 s rebuild after a tagline edit at
+1,000 models; the edited page need not wait for the search index.
+
 Each bundle is built in a temporary folder and handed back as bytes, so the build's commit and
 "an unchanged build writes nothing" hold for it too. Pagefind names its files by content
 hash and writes the same bytes for the same documents; its entry file is rewritten with
@@ -60,6 +65,21 @@ ENGINE_PREFIXES = ("pagefind.js", "pagefind-worker.js", "wasm.")
 
 class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed."""
+
+
+# The digest a bundle is kept under while its indexing waits (PendingBundle): no digest of
+# documents, so a later build indexes the bundle whether or not its documents changed again.
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class PendingBundle:
+    """A bundle whose documents changed, left for Pagefind until after the dev server's reload."""
+
+    folder: str
+    members: dict[str, bytes]  # page path -> search document
+    merged: bool  # not a language's first bundle: no engine files
+    key: str  # the documents' digest
 
 
 def pagefind_binary() -> Path:
@@ -208,9 +228,12 @@ CACHE_FORMAT = 2
 
 def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter, result: RenderResult,
                      present: Callable[[str], bool], cache: SearchCache, template_fingerprint: str,
-                     groups: list[list[str]]) -> None:
+                     groups: list[list[str]], defer: bool = False) -> list[PendingBundle]:
     """Run Pagefind again for the bundles whose documents changed; keep the others in place (those whose
-    files are all `present` in the output). `groups`: each bundle's pages (bundle_members)."""
+    files are all `present` in the output). `groups`: each bundle's pages (bundle_members).
+
+    With `defer`, the bundles whose documents changed keep their last files for now and are
+    returned, for `index_pending` to run Pagefind over later."""
     pages_per_index = renderer.catalog.site.search.pages_per_index
     by_locale = _documents(routes, renderer, result, cache, template_fingerprint)
     documents = {path: data for pages in by_locale.values() for path, data in pages.items()}
@@ -220,17 +243,34 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
     changed = {path for path, data in documents.items()
                if (before := cache.documents.get(path)) is not data and before != data}
     bundles: dict[str, tuple[str, list[str]]] = {}
+    pending: list[PendingBundle] | None = [] if defer else None
     for locale, pages in by_locale.items():
         split = split_into_bundles(pages, locale, renderer.urls.prefix(locale), groups)
         first = next(iter(split), None)
         for folder, members in split.items():
             known = cache.bundles.get(folder)
-            key = known[0] if known is not None and same_split and changed.isdisjoint(members) else None
-            bundles[folder] = _keep_or_index(folder, members, known, key, folder != first, writer, result, present)
+            unchanged = known is not None and known[0] != PENDING and same_split and changed.isdisjoint(members)
+            bundles[folder] = _keep_or_index(folder, members, known, known[0] if unchanged else None,
+                                             folder != first, writer, result, present, pending)
     cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
                      or cache.template != template_fingerprint)
     cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
         template_fingerprint, pages_per_index, documents, bundles)
+    return pending or []
+
+
+def index_pending(pending: list[PendingBundle], cache: SearchCache, writer: SiteWriter,
+                  outputs: set[str], written: set[str]) -> None:
+    """Run Pagefind for the bundles a build deferred, and write their files: `outputs`, the site's
+    files, loses each bundle's last files and gains its new ones, and `written` gains those written,
+    bundle by bundle (a failure leaves the bundles after it pending in `cache`)."""
+    for bundle in pending:
+        files = search_bundle(bundle.members, bundle.folder, bundle.merged)
+        written.update(path for path, data in files.items() if writer.put(path, data))
+        outputs.difference_update(cache.bundles.get(bundle.folder, (PENDING, []))[1])
+        outputs.update(files)
+        cache.bundles[bundle.folder] = (bundle.key, sorted(files))
+        cache.changed = True
 
 
 def _documents(routes: list[Route], renderer: Renderer, result: RenderResult, cache: SearchCache,
@@ -256,13 +296,19 @@ def _documents(routes: list[Route], renderer: Renderer, result: RenderResult, ca
 
 def _keep_or_index(folder: str, members: dict[str, bytes], known: tuple[str, list[str]] | None, key: str | None,
                    merged: bool, writer: SiteWriter, result: RenderResult,
-                   present: Callable[[str], bool]) -> tuple[str, list[str]]:
+                   present: Callable[[str], bool], pending: list[PendingBundle] | None) -> tuple[str, list[str]]:
     """One bundle: kept in place when its documents are those it was built from (`known`: their
-    digest and its files; `key`: their digest now, when known without hashing), else indexed again."""
+    digest and its files; `key`: their digest now, when known without hashing), else indexed
+    again, or added to `pending` with its last files kept until then."""
     key = key or digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
     if known is not None and known[0] == key and all(map(present, known[1])):
         result.outputs.update(known[1])
         return known
+    if pending is not None:
+        pending.append(PendingBundle(folder, members, merged, key))
+        last = known[1] if known is not None and all(map(present, known[1])) else []
+        result.outputs.update(last)
+        return PENDING, last
     files = search_bundle(members, folder, merged)
     for path, data in files.items():
         result.add(path, writer.put(path, data))

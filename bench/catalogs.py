@@ -217,6 +217,29 @@ def set_input_price(path: Path, change: float) -> tuple[str, str]:
     return text, value
 
 
+def append_to_tagline(path: Path, words: str) -> str:
+    """Add `words` to the end of the record's (English) tagline, in place; returns the old text.
+
+    A tagline is in the record's search document, so this edit also sends its bundle in
+    each language through Pagefind, where a price edit does not. The tagline is a plain
+    or quoted scalar on its own line, or a map of languages whose `en:` follows it."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    index = next((i for i, line in enumerate(lines) if line.startswith("tagline:")), None)
+    if index is None:
+        raise RuntimeError(f"{path} has no tagline")
+    if lines[index].rstrip("\n") == "tagline:":
+        index = next(i for i in range(index + 1, len(lines)) if lines[i].startswith("  en:"))
+    key, _, value = lines[index].rstrip("\n").partition(": ")
+    if value[:1] in ("{", "[", "|", ">", ""):
+        raise RuntimeError(f"{path}: the benchmark edits a tagline on one line, not {lines[index].strip()!r}")
+    quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
+    value = f"{value[:-1]} {words}{value[-1]}" if quoted else f"{value} {words}"
+    lines[index] = f"{key}: {value}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return text
+
+
 def _input_line(lines: list[str]) -> int | None:
     inside = False
     for index, line in enumerate(lines):

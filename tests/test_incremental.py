@@ -259,6 +259,46 @@ def test_the_search_index_is_rebuilt_only_where_a_search_document_changes(worksp
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "search")
 
 
+@pytest.mark.parametrize("then", ["finish_search", "build again", "a new builder"])
+def test_a_deferred_search_index_follows_once_indexed_or_built_again(workspace, monkeypatch, then):
+    """The dev server's rebuild leaves the search bundles whose documents changed for after the
+    reload: the pages are new, the index is the last one until `finish_search`. A build before
+    that (the next edit), or a new builder after the server stopped, indexes them itself."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    index = incremental.output_dir / "pagefind"
+    before = tree(index)
+    runs = []
+    real_run = search_index._pagefind
+    monkeypatch.setattr(search_index, "_pagefind", lambda documents: runs.append(set(documents)) or real_run(documents))
+    replace_in(content / "models" / "alpha-pro.yaml", "name: Alpha Pro", "name: Alpha Prime")
+    builder.build(defer_search=True)
+    assert runs == [] and tree(index) == before  # the last index, whole
+    assert b"Alpha Prime" in (incremental.output_dir / "models" / "alpha-pro" / "index.html").read_bytes()
+    assert [bundle.folder.split("/")[1] for bundle in builder.pending_search] == ["en", "es"]
+    if then == "finish_search":
+        assert builder.finish_search() == 2
+        assert builder.finish_search() == 0  # nothing left
+    elif then == "build again":
+        builder.build()
+    else:
+        builder.save()
+        SiteBuilder(incremental).build()
+    assert len(runs) == 2
+    assert tree(index) != before
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "deferred")
+    if then == "finish_search":  # and the builder's state knows the new bundles' files
+        runs.clear()
+        assert builder.build().stats.written == 0 and runs == []
+
+
+def test_only_a_preview_build_defers_its_search_index(workspace):
+    tmp_path, content, templates, locales, incremental = workspace
+    with pytest.raises(ValueError):
+        SiteBuilder(incremental).build(defer_search=True)
+
+
 def test_rows_kept_between_builds_follow_edits_made_while_workers_rendered(workspace, monkeypatch):
     """Table rows a builder keeps must not outlive an edit whose pages were rendered in worker processes."""
     tmp_path, content, templates, locales, incremental = workspace

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from atlas import file_events
+from atlas.pipeline import Project, build
 from atlas.serve import DevSite
 from atlas.problems import Problem
 from conftest import FIXTURE_CONTENT, project_folder
@@ -183,6 +184,28 @@ def test_a_page_deleted_from_the_output_by_hand_comes_back_once_the_server_is_id
     wait_for(lambda: log.read_text(encoding="utf-8").count("rebuilt:") == 3)  # start, the edit, the restore
     rebuilds = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("rebuilt:")]
     assert rebuilds[2].startswith("rebuilt: 1 of ")  # the 404 page alone
+
+
+def test_the_search_index_follows_the_reload_of_an_edited_page(served_project, tmp_path):
+    """A rebuild sends the reload once the pages are written; Pagefind runs for the changed
+    search documents after it, and leaves the index a clean build would make."""
+    project, port, log = served_project
+    index = project / "site" / "pagefind"
+    before = _tree(index)
+    record = project / "content" / "models" / "alpha-mini.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: Alpha Mini", "name: Alpha Mini Two"),
+                      encoding="utf-8")
+    wait_for(lambda: "search index: 2 bundle(s) indexed" in log.read_text(encoding="utf-8"))
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [line.split(":")[0] for line in lines if line.startswith(("rebuilt:", "search index:"))] == [
+        "rebuilt", "rebuilt", "search index"]
+    clean = tmp_path / "clean" / "site"
+    build(Project.at(project, output_dir=clean, cache_dir=clean.parent / "cache"), base_url=f"http://127.0.0.1:{port}/")
+    assert _tree(index) == _tree(clean / "pagefind") != before
+
+
+def _tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("refused", ["at the start", "later"])
