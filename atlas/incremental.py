@@ -13,12 +13,13 @@ import os
 import pickle
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 CACHE_FOLDER = ".atlas-cache"
-FORMAT = 4  # bump when the state's shape changes; an old state is then ignored
+FORMAT = 5  # bump when the state's shape changes; an old state is then ignored
 
 Fingerprints = dict[str, str]
 Depends = tuple[frozenset[str], ...]  # a file's dependency names, in shared parts (its route's, its locale's)
@@ -67,6 +68,9 @@ class BuildState:
     fingerprints: Fingerprints = field(default_factory=dict)  # what the last build saw
     changed: frozenset[str] = frozenset()  # names whose fingerprint differs now; set by `compare`
     outputs: set[str] | None = None  # every file the last build left in the output folder, when known
+    # Names the saved state, anew at each save: what is kept beside it for the same build (the
+    # fragments a one-off builder keeps) carries the token, and goes unused if they differ.
+    token: str = ""
     _templates: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -78,9 +82,9 @@ class BuildState:
             return cls(path)
         try:
             with path.open("rb") as handle:
-                version, files, fingerprints, outputs = pickle.load(handle)
+                version, files, fingerprints, outputs, token = pickle.load(handle)
             if version == FORMAT:
-                return cls(path, files, fingerprints, outputs=outputs)
+                return cls(path, files, fingerprints, outputs=outputs, token=token)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
         return cls(path)
@@ -133,4 +137,5 @@ class BuildState:
         self.outputs = outputs
 
     def save(self) -> None:
-        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, self.outputs))
+        self.token = uuid.uuid4().hex
+        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, self.outputs, self.token))

@@ -24,7 +24,7 @@ from .routes import (SITE_DEPENDENCY, SITEMAP_DEPENDENCY, Route, build_routes, d
 from .search_index import (DOCUMENT_TEMPLATE, PendingBundle, SearchCache, index_for_search, index_pending,
                            search_document, searchable)
 from .sitemap import sitemap_fingerprint
-from .template_env import CarriedFragments
+from .template_env import CarriedFragments, load_fragments, save_fragments
 from .validate import Memo, validate_content
 from .write import SiteWriter, WriteStats, check_output_folder, presence_test
 
@@ -65,6 +65,9 @@ class Project:
 
     def search_cache_file(self) -> Path:
         return self.cache_dir / f"search-{digest(str(self.output_dir).encode())}.pickle"
+
+    def fragments_file(self) -> Path:
+        return self.cache_dir / f"fragments-{digest(str(self.output_dir).encode())}.pickle"
 
 
 @dataclass
@@ -172,13 +175,15 @@ def plan_site(project: Project, catalog: Catalog, timings: Timings, base_url: st
 def render_site(project: Project, plan: SitePlan, timings: Timings, writer: SiteWriter,
                 state: BuildState | None = None, search: SearchCache | None = None,
                 carried: dict[str, CarriedFragments] | None = None, trust_output: bool = False,
-                defer_search: bool = False) -> RenderResult:
+                defer_search: bool = False, keep_worker_fragments: bool = True) -> RenderResult:
     """Stages 5–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
 
     Pages go to the writer as they come from the render workers, so the site is never
     held in memory whole. `trust_output`: the state's files are taken to be in the output
     folder still, unasked (SiteBuilder.forget_missing_outputs). `defer_search`: the search
     bundles whose documents changed are left as they were, in `pending_search`.
+    `keep_worker_fragments`: `carried` also gains the fragments render workers made (else only
+    those made here, where the build renders few pages).
     """
     if state is not None:
         state.compare(plan.fingerprints)
@@ -189,7 +194,7 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
         with timings.stage("render"):
             renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
                                 project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
-            _render_all(plan, renderer, writer, result, state, present)
+            _render_all(plan, renderer, writer, result, state, present, keep_worker_fragments)
         with timings.stage("search index"):
             result.pending_search = index_for_search(
                 plan.routes, renderer, writer, result, present, search or SearchCache(),
@@ -233,7 +238,7 @@ def _every_page_depends_on(locale: str) -> frozenset[str]:
 
 
 def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
-                state: BuildState | None, present: Callable[[str], bool]) -> None:
+                state: BuildState | None, present: Callable[[str], bool], keep_worker_fragments: bool = True) -> None:
     """Every stale page and data output, rendered on every core and written by this process as they come;
     `present` tells whether a file is still in the output folder."""
     jobs, kept = [], 0
@@ -244,8 +249,10 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
         else:
             jobs.append(job)
     result.pages = kept + sum(job.locale is not None for job in jobs)
-    if in_pool(len(jobs)):
+    pooled = in_pool(len(jobs))
+    if pooled:
         renderer.compile_all()  # once here, not in every worker
+    keep_fragments = keep_worker_fragments or not pooled
     listed = plan.listed
     last_locale = plan.catalog.site.locales[-1]  # a page's jobs come one locale after another (_jobs)
 
@@ -257,7 +264,8 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
         document = search_document(renderer, job.route, job.locale) if job.searchable else None
         if job.locale == last_locale:
             job.route.forget_page_figures()
-        return html.encode("utf-8"), templates, document, renderer.take_fresh_fragments(job.locale)
+        fresh = renderer.take_fresh_fragments(job.locale)
+        return html.encode("utf-8"), templates, document, fresh if keep_fragments else None
 
     for job, (data, templates, document, fragments) in zip(jobs, map_each(render, jobs)):
         if fragments:  # made here or in a worker: kept here, for the next build of a long-lived builder
@@ -373,8 +381,7 @@ class SiteBuilder:
         gc.freeze()
         if resume_collecting:
             gc.enable()
-        # Rows and other fragments outlive a build only in a builder that builds again.
-        fragments = (self.fragments if self.state is not None else {}) if self.again else None
+        fragments = self._carried_fragments(state)
         # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs),
         # unless the whole output folder went.
         trust_output = self.preview and self.state is not None and project.output_dir.is_dir()
@@ -382,7 +389,8 @@ class SiteBuilder:
         if self.preview:
             state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
         try:
-            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output, defer_search)
+            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output, defer_search,
+                                 keep_worker_fragments=self.again)
             with timings.stage("write"):
                 stats = writer.finish(result.outputs, result.written, state.outputs)
         except BaseException:
@@ -397,6 +405,20 @@ class SiteBuilder:
         if not self.preview:
             self.save()
         return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def _carried_fragments(self, state: BuildState) -> dict[str, CarriedFragments] | None:
+        """The table rows and other fragments this build may reuse, and keeps for the next.
+
+        A builder that builds again keeps them in memory. A one-off builder (`build.py build`)
+        reads those the last one saved with the build state, when this build is incremental:
+        the rows of the list pages an edit touches (4,700 at 1,000 models) were most of its
+        rendering. A full build keeps none (rows of every model, from every worker, would
+        cost memory and a large file for the next build to read)."""
+        if self.again:
+            return self.fragments if self.state is not None else {}
+        if not state.files:
+            return None
+        return load_fragments(self.project.fragments_file(), state.token)
 
     def finish_search(self) -> int:
         """Index the search bundles the last build deferred, and write them in place; how many.
@@ -438,6 +460,10 @@ class SiteBuilder:
         if self.state is None or self.search is None:
             return  # no build succeeded, or the last one failed
         self.state.save()
+        if self.fragments is not None and not self.again:
+            save_fragments(self.project.fragments_file(), self.state.token, self.fragments)
+        else:  # they would go with another state: never read, but not left to take room
+            self.project.fragments_file().unlink(missing_ok=True)
         self.search.save(self.project.search_cache_file())
         self.derived.partners.save(self.project.pairs_cache_file())
 

@@ -95,7 +95,7 @@ class Renderer:
         return carried.take_fresh() if carried is not None else None
 
     def keep_fragments(self, locale: str, fragments: dict) -> None:
-        self.environments[locale].carried.kept.update(fragments)
+        self.environments[locale].carried.keep(fragments)
 
     def _environment(self, locale: str, translations, carried: CarriedFragments | None) -> PageEnvironment:
         env = PageEnvironment(

@@ -6,14 +6,18 @@ fragments rendered once) is never older than the build.
 
 from __future__ import annotations
 
+import pickle
 from collections import ChainMap
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any, Hashable
 
 from jinja2 import Environment, Template, pass_eval_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+
+from .incremental import save_pickle
 
 try:
     from markupsafe import _escape_inner  # the C core of `escape`, since markupsafe 3.0
@@ -108,6 +112,7 @@ class CarriedFragments:
     always: frozenset[str]  # names every fragment depends on: its locale, the config, the code
     kept: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]] = field(default_factory=dict)
     fresh: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    used: set[tuple[str, Hashable]] = field(default_factory=set)  # kept ones this build used or made
 
     def __post_init__(self) -> None:
         # A fragment older than this build whose names changed is dropped now: were it left
@@ -119,7 +124,15 @@ class CarriedFragments:
 
     def get(self, key: tuple[str, Hashable]) -> tuple[Markup, frozenset[str]] | None:
         found = self.kept.get(key)  # current: the stale ones went in __post_init__
-        return None if found is None else (found[0], found[1])
+        if found is None:
+            return None
+        self.used.add(key)
+        return found[0], found[1]
+
+    def keep(self, fragments: dict[tuple[str, Hashable], tuple[Markup, frozenset[str], frozenset[str]]]) -> None:
+        """Fragments made in this build (here or in a render worker), for the next."""
+        self.kept.update(fragments)
+        self.used.update(fragments)
 
     def put(self, key: tuple[str, Hashable], html: Markup, templates: frozenset[str], depends: frozenset[str]) -> None:
         """A fragment made in this build; the page environment reuses it for the rest of the build,
@@ -130,6 +143,31 @@ class CarriedFragments:
         """The fragments made since the last call, in this process or in a render worker."""
         fresh, self.fresh = self.fresh, {}
         return fresh
+
+
+FRAGMENTS_FORMAT = 1
+
+
+def save_fragments(path: Path, token: str, carried: dict[str, CarriedFragments]) -> None:
+    """Keep the fragments a one-off builder used or made for the next, with the token of the build
+    state saved with them. Only those: the file stays the size of what an edit touches (the rows
+    of the lists that show the edited model), not of every row a series of builds ever made."""
+    kept = {locale: {key: store.kept[key] for key in store.used if key in store.kept}
+            for locale, store in carried.items()}
+    save_pickle(path, (FRAGMENTS_FORMAT, token, kept))
+
+
+def load_fragments(path: Path, token: str) -> dict[str, CarriedFragments]:
+    """The fragments saved with the build state named `token`; none when they came with another
+    state (one the next build would compare against other changes), or there are none."""
+    try:
+        with path.open("rb") as handle:
+            version, saved_with, kept = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError, AttributeError):
+        return {}
+    if version != FRAGMENTS_FORMAT or not token or saved_with != token:
+        return {}
+    return {locale: CarriedFragments(frozenset(), frozenset(), fragments) for locale, fragments in kept.items()}
 
 
 class PageEnvironment(Environment):

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from atlas import parallel, search_index
+from atlas.incremental import BuildState
 from atlas.pipeline import SiteBuilder, build
+from atlas.template_env import PageEnvironment, load_fragments
 from conftest import ROOT, fixture_project, git
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -299,6 +301,30 @@ def test_only_a_preview_build_defers_its_search_index(workspace):
         SiteBuilder(incremental).build(defer_search=True)
 
 
+def test_a_new_builder_reuses_the_rows_the_last_one_saved_with_its_state(workspace, monkeypatch):
+    """`build.py build` after an edit renders the rows of every list page the edit touches; the
+    next one, after another edit, reads them back and renders only the edited model's."""
+    tmp_path, content, templates, locales, incremental = workspace
+    assert not incremental.fragments_file().exists()  # a full build keeps none
+    rendered = []
+    real_render = PageEnvironment._render_recorded
+    monkeypatch.setattr(PageEnvironment, "_render_recorded",
+                        lambda env, name, values: rendered.append(name) or real_render(env, name, values))
+    EDITS["record"](content, templates, locales)
+    build(incremental)
+    first = len(rendered)
+    assert incremental.fragments_file().exists()
+    rendered.clear()
+    replace_in(content / "models" / "alpha-mini.yaml", "  input: 0.95\n", "  input: 0.90\n")
+    build(incremental)
+    assert 0 < len(rendered) < first / 2
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "rows-again")
+    # Kept with another state (a dev server's, saved since), they go unread.
+    token = BuildState.load(incremental.cache_dir, incremental.output_dir).token
+    assert load_fragments(incremental.fragments_file(), token)
+    assert load_fragments(incremental.fragments_file(), "another state") == {}
+
+
 def test_rows_kept_between_builds_follow_edits_made_while_workers_rendered(workspace, monkeypatch):
     """Table rows a builder keeps must not outlive an edit whose pages were rendered in worker processes."""
     tmp_path, content, templates, locales, incremental = workspace
@@ -354,7 +380,7 @@ def _random_edit(rng: random.Random, content: Path, step: int) -> str:
     return f"{kind} {model_id}"
 
 
-@pytest.mark.parametrize("seed, dev_server", [(1, True), (2, True), (3, False)])
+@pytest.mark.parametrize("seed, dev_server", [(1, True), (2, True), (3, False), (4, False)])
 def test_random_edits_of_a_larger_catalog_keep_incremental_builds_equal_to_clean_ones(tmp_path, seed, dev_server):
     """The fixture is small. On the benchmark's synthetic catalog (the real records, replicated:
     families and makers of several models each), edits move compare neighbours, list orders and
