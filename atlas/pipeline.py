@@ -456,7 +456,8 @@ class SiteBuilder:
         return len(missing)
 
     def save(self) -> None:
-        """Write the last good build's state, search documents and chosen pairs to the cache folder."""
+        """Write the last good build's state, search documents and chosen pairs to the cache folder, and
+        a one-off builder's fragments (the rows it used or made)."""
         if self.state is None or self.search is None:
             return  # no build succeeded, or the last one failed
         self.state.save()
