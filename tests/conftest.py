@@ -73,5 +73,10 @@ def project_folder(tmp_path: Path, content: Path) -> Path:
     return project
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path in the folder: two trees compare byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def read(site: Path, relative: str) -> str:
     return (site / relative).read_text(encoding="utf-8")

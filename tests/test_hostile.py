@@ -16,7 +16,7 @@ import pytest
 from atlas.pipeline import Project, build, load_catalog
 from atlas.problems import ContentError
 from atlas.write import OutputFolderError
-from conftest import FIXTURE_CONTENT, ROOT, fixture_project, project_folder
+from conftest import FIXTURE_CONTENT, ROOT, fixture_project, project_folder, tree
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -134,12 +134,11 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path, content_copy):
     out = tmp_path / "site"
     project = fixture_project(out, content_dir=content_copy)
     build(project)
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    before = tree(out)
     (content_copy / "models" / "broken.yaml").write_text("name: [\n", encoding="utf-8")
     with pytest.raises(ContentError):
         build(project)
-    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert before == after
+    assert tree(out) == before
 
 
 KILLED_BUILD = """
@@ -165,10 +164,6 @@ build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({con
 WHILE_WRITING = "Path.write_bytes = die_on_call(Path.write_bytes, 20)"
 # After the commit point (the journal), five files into moving them into place:
 WHILE_MOVING = "atlas.write.os.replace = die_on_call(os.replace, 5, lambda source, target: '.site.new' in str(source))"
-
-
-def tree(folder: Path) -> dict:
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def killed_build(tmp_path: Path, content: Path, patch: str):

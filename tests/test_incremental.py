@@ -15,16 +15,12 @@ from atlas import parallel, search_index
 from atlas.incremental import BuildState
 from atlas.pipeline import SiteBuilder, build
 from atlas.template_env import PageEnvironment, load_fragments
-from conftest import ROOT, fixture_project, git
+from conftest import ROOT, fixture_project, git, tree
 
 sys.path.insert(0, str(ROOT / "bench"))
 from catalogs import synthetic_catalog  # noqa: E402 - the benchmark's catalog generator
 
 SYNTHETIC_MODELS = 120
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from atlas import file_events
 from atlas.pipeline import Project, build
 from atlas.serve import DevSite
 from atlas.problems import Problem
-from conftest import FIXTURE_CONTENT, project_folder
+from conftest import FIXTURE_CONTENT, project_folder, tree
 
 
 def free_port() -> int:
@@ -191,7 +191,7 @@ def test_the_search_index_follows_the_reload_of_an_edited_page(served_project, t
     search documents after it, and leaves the index a clean build would make."""
     project, port, log = served_project
     index = project / "site" / "pagefind"
-    before = _tree(index)
+    before = tree(index)
     record = project / "content" / "models" / "alpha-mini.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("name: Alpha Mini", "name: Alpha Mini Two"),
                       encoding="utf-8")
@@ -201,11 +201,7 @@ def test_the_search_index_follows_the_reload_of_an_edited_page(served_project, t
         "rebuilt", "rebuilt", "search index"]
     clean = tmp_path / "clean" / "site"
     build(Project.at(project, output_dir=clean, cache_dir=clean.parent / "cache"), base_url=f"http://127.0.0.1:{port}/")
-    assert _tree(index) == _tree(clean / "pagefind") != before
-
-
-def _tree(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert tree(index) == tree(clean / "pagefind") != before
 
 
 @pytest.mark.parametrize("refused", ["at the start", "later"])
