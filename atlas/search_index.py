@@ -265,8 +265,8 @@ def index_pending(pending: list[PendingBundle], cache: SearchCache, writer: Site
     files, loses each bundle's last files and gains its new ones, and `written` gains those written,
     bundle by bundle (a failure leaves the bundles after it pending in `cache`)."""
     for bundle in pending:
-        files = search_bundle(bundle.members, bundle.folder, bundle.merged)
-        written.update(path for path, data in files.items() if writer.put(path, data))
+        files = _index_bundle(bundle.folder, bundle.members, bundle.merged, writer)
+        written.update(path for path, was_written in files.items() if was_written)
         outputs.difference_update(cache.bundles.get(bundle.folder, (PENDING, []))[1])
         outputs.update(files)
         cache.bundles[bundle.folder] = (bundle.key, sorted(files))
@@ -309,10 +309,15 @@ def _keep_or_index(folder: str, members: dict[str, bytes], known: tuple[str, lis
         last = known[1] if known is not None and all(map(present, known[1])) else []
         result.outputs.update(last)
         return PENDING, last
-    files = search_bundle(members, folder, merged)
-    for path, data in files.items():
-        result.add(path, writer.put(path, data))
+    files = _index_bundle(folder, members, merged, writer)
+    for path, was_written in files.items():
+        result.add(path, was_written)
     return key, sorted(files)
+
+
+def _index_bundle(folder: str, members: dict[str, bytes], merged: bool, writer: SiteWriter) -> dict[str, bool]:
+    """Pagefind over one bundle's documents, its files handed to `writer`: each file, and whether it was written."""
+    return {path: writer.put(path, data) for path, data in search_bundle(members, folder, merged).items()}
 
 
 def searchable(route: Route) -> bool:

@@ -116,7 +116,7 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
 
         def start(self, callback) -> bool:
             if walk or not file_events_available():
-                IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
+                self.walk_from_now()
             else:
                 try:
                     self.events = FolderEvents(self._tasks, self.ignore)
@@ -145,6 +145,9 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
                 IOLoop.current().remove_handler(self.events.fd)
                 self.events.close()
                 self.events = None
+            self.walk_from_now()
+
+        def walk_from_now(self) -> None:
             IOLoop.current().call_later(POLL_PAUSE_FLOOR, self.poll)
 
         def poll(self) -> None:
