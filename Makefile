@@ -28,4 +28,4 @@ bench: $(VENV)/.installed  ## the benchmark (bench/README.md); BENCH_ARGS=--quic
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site.new .site.old $(VENV)
+	rm -rf site .site.new .site.journal .site.lock $(VENV)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 CACHE_FOLDER = ".atlas-cache"
-FORMAT = 5  # bump when the state's shape changes; an old state is then ignored
+FORMAT = 6  # bump when the state's shape changes; an old state is then ignored
 
 Fingerprints = dict[str, str]
 Depends = tuple[frozenset[str], ...]  # a file's dependency names, in shared parts (its route's, its locale's)
@@ -71,20 +71,22 @@ class BuildState:
     # Names the saved state, anew at each save: what is kept beside it for the same build (the
     # fragments a one-off builder keeps) carries the token, and goes unused if they differ.
     token: str = ""
+    # The output folder's generation (output_lock.py) these files are in: the saved state is
+    # trusted while the folder is still at it.
+    generation: str = ""
     _templates: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, cache_dir: Path, output_dir: Path, trust: bool = True) -> "BuildState":
-        """The state the last build saved; an empty one (a full build) when there is none or `trust` is False."""
+    def load(cls, cache_dir: Path, output_dir: Path, generation: str) -> "BuildState":
+        """The state the last build saved, when the output folder is at the `generation` it describes;
+        else an empty one (a full build)."""
         key = digest(str(output_dir.resolve()).encode())
         path = cache_dir / f"build-{key}.pickle"
-        if not trust:
-            return cls(path)
         try:
             with path.open("rb") as handle:
-                version, files, fingerprints, outputs, token = pickle.load(handle)
-            if version == FORMAT:
-                return cls(path, files, fingerprints, outputs=outputs, token=token)
+                version, files, fingerprints, outputs, token, saved_generation = pickle.load(handle)
+            if version == FORMAT and generation and saved_generation == generation:
+                return cls(path, files, fingerprints, outputs=outputs, token=token, generation=generation)
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
         return cls(path)
@@ -126,16 +128,12 @@ class BuildState:
         for output_file in output_files:
             self.files.pop(output_file, None)
 
-    def forget_saved(self) -> None:
-        """Delete the saved copy (this one stays in memory) until `save` writes it again."""
-        self.path.unlink(missing_ok=True)
-
-    def settle(self, outputs: set[str]) -> None:
-        """Keep what the files in `outputs`, the whole site now, depend on."""
+    def settle(self, outputs: set[str], generation: str) -> None:
+        """Keep what the files in `outputs`, the whole site now at `generation`, depend on."""
         for name in self.files.keys() - outputs:  # a deleted record's pages; usually none
             del self.files[name]
-        self.outputs = outputs
+        self.outputs, self.generation = outputs, generation
 
     def save(self) -> None:
         self.token = uuid.uuid4().hex
-        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, self.outputs, self.token))
+        save_pickle(self.path, (FORMAT, self.files, self.fingerprints, self.outputs, self.token, self.generation))

@@ -16,6 +16,7 @@ from .data_outputs import render_data
 from .history import read_history
 from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
 from .load import ParseCache, load_content
+from .output_lock import OutputLock, say_waiting
 from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
@@ -321,7 +322,8 @@ class SiteBuilder:
     build's output is the same as a clean build's (tests/test_incremental.py).
     """
 
-    def __init__(self, project: Project, base_url: str | None = None, preview: bool = False, again: bool = True):
+    def __init__(self, project: Project, base_url: str | None = None, preview: bool = False, again: bool = True,
+                 on_wait: Callable[[str], None] = say_waiting):
         self.project = project
         self.base_url = base_url
         self.preview = preview  # the dev server's build: changed files are replaced in place, no journal
@@ -335,6 +337,8 @@ class SiteBuilder:
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
         self.pending_search: list[PendingBundle] = []  # left by the last build for finish_search
+        self.generation: str | None = None  # the output folder's, as this builder's last build left it
+        self.on_wait = on_wait  # told when another build holds the output folder
 
     def build(self, defer_search: bool = False) -> BuildReport:
         """The whole build; raises ContentError with every problem, before touching the output.
@@ -373,37 +377,36 @@ class SiteBuilder:
             self.parsed.release()  # the files' pickled data (tens of MB at 10,000 models), no longer needed
             self.validated = {}
         plan = plan_site(project, catalog, timings, self.base_url, fingerprints)
-        writer = SiteWriter(project.output_dir, atomic=not self.preview)  # finishes a commit cut short
-        if writer.recovered:
-            self.state = None  # the site holds files of a build whose state was never saved
-        state = self.state or BuildState.load(project.cache_dir, project.output_dir, trust=not writer.recovered)
-        search = self.search or SearchCache.load(project.search_cache_file())
-        gc.freeze()
-        if resume_collecting:
-            gc.enable()
-        fragments = self._carried_fragments(state)
-        # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs),
-        # unless the whole output folder went.
-        trust_output = self.preview and self.state is not None and project.output_dir.is_dir()
-        self.state = self.search = self.fragments = None  # until this build succeeds
-        if self.preview:
-            state.forget_saved()  # files change in place from here: a build killed now leaves no trusted state
-        try:
-            result = render_site(project, plan, timings, writer, state, search, fragments, trust_output, defer_search,
-                                 keep_worker_fragments=self.again)
-            with timings.stage("write"):
-                stats = writer.finish(result.outputs, result.written, state.outputs)
-        except BaseException:
-            writer.abort()
-            raise
-        state.settle(outputs=result.outputs)
-        self.state, self.search, self.fragments = state, search, fragments
-        self.pending_search = result.pending_search
-        # The dev server's builder saves when the server stops: pickling the state of 110,000
-        # files took 0.3 s of each edit's rebuild, and the state on disk is only read by the
-        # next server (its base URL makes every page differ from a `build.py build`).
-        if not self.preview:
-            self.save()
+        with OutputLock(project.output_dir, self.on_wait) as lock:
+            writer = SiteWriter(project.output_dir, atomic=not self.preview, lock=lock)  # finishes a commit cut short
+            if lock.generation != self.generation:  # another build wrote the folder since this builder's last
+                self.state = self.search = self.fragments = None
+            state = self.state or BuildState.load(project.cache_dir, project.output_dir, lock.generation)
+            search = self.search or SearchCache.load(project.search_cache_file())
+            gc.freeze()
+            if resume_collecting:
+                gc.enable()
+            fragments = self._carried_fragments(state)
+            # The dev server's rebuild takes its last build's files to be there still (forget_missing_outputs),
+            # unless the whole output folder went.
+            trust_output = self.preview and self.state is not None and project.output_dir.is_dir()
+            self.state = self.search = self.fragments = None  # until this build succeeds
+            try:
+                result = render_site(project, plan, timings, writer, state, search, fragments, trust_output,
+                                     defer_search, keep_worker_fragments=self.again)
+                with timings.stage("write"):
+                    stats = writer.finish(result.outputs, result.written, state.outputs)
+            except BaseException:
+                writer.abort()
+                raise
+            state.settle(outputs=result.outputs, generation=lock.generation)
+            self.state, self.search, self.fragments, self.generation = state, search, fragments, lock.generation
+            self.pending_search = result.pending_search
+            # The dev server's builder saves when the server stops: pickling the state of 110,000
+            # files took 0.3 s of each edit's rebuild, and the state on disk is only read by the
+            # next server (its base URL makes every page differ from a `build.py build`).
+            if not self.preview:
+                self._save()
         return BuildReport(result.pages, result.rendered, stats, timings)
 
     def _carried_fragments(self, state: BuildState) -> dict[str, CarriedFragments] | None:
@@ -429,14 +432,18 @@ class SiteBuilder:
         pending, self.pending_search = self.pending_search, []
         if not pending or self.state is None or self.search is None or self.state.outputs is None:
             return 0
-        writer = SiteWriter(self.project.output_dir, atomic=False)
-        outputs, written = set(self.state.outputs), set()
-        try:
-            index_pending(pending, self.search, writer, outputs, written)
-        finally:  # what was written before a failure is the site's, for the next build to keep or remove
-            outputs |= written
-            writer.finish(outputs, written, self.state.outputs)  # removes the bundles' last files
-            self.state.outputs = outputs
+        with OutputLock(self.project.output_dir, self.on_wait) as lock:
+            if lock.generation != self.generation:
+                return 0  # another build wrote the folder, and its own index: the next build starts from its state
+            writer = SiteWriter(self.project.output_dir, atomic=False, lock=lock)
+            outputs, written = set(self.state.outputs), set()
+            try:
+                index_pending(pending, self.search, writer, outputs, written)
+            finally:  # what was written before a failure is the site's, for the next build to keep or remove
+                outputs |= written
+                writer.finish(outputs, written, self.state.outputs)  # removes the bundles' last files
+                self.state.outputs, self.state.generation = outputs, lock.generation
+                self.generation = lock.generation
         return len(pending)
 
     def forget_missing_outputs(self) -> int:
@@ -457,7 +464,14 @@ class SiteBuilder:
 
     def save(self) -> None:
         """Write the last good build's state, search documents and chosen pairs to the cache folder, and
-        a one-off builder's fragments (the rows it used or made)."""
+        a one-off builder's fragments (the rows it used or made); not when another build has written
+        the output folder since, whose state is the one to keep."""
+        with OutputLock(self.project.output_dir, self.on_wait) as lock:
+            if lock.generation == self.generation:
+                self._save()
+
+    def _save(self) -> None:
+        """`save`, with the output folder's lock held."""
         if self.state is None or self.search is None:
             return  # no build succeeded, or the last one failed
         self.state.save()

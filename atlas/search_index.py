@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -158,7 +159,9 @@ def search_bundle(documents: dict[str, bytes], folder: str, merged: bool) -> dic
 
 def _pagefind(documents: dict[str, bytes]) -> dict[str, bytes]:
     """One Pagefind run over these documents (page path -> bytes): its files, by path in the bundle."""
-    with tempfile.TemporaryDirectory(prefix="atlas-pagefind-", dir=_scratch_folder()) as temp:
+    scratch = _scratch_folder()
+    _sweep_scratch(scratch)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch) as temp:
         site, out = Path(temp) / "site", Path(temp) / "bundle"
         for path, data in documents.items():
             target = site / path
@@ -181,6 +184,35 @@ def _scratch_folder() -> str | None:
     thousands of small files read once, and creating files on a disk costs far more."""
     shared_memory = Path("/dev/shm")
     return str(shared_memory) if shared_memory.is_dir() and os.access(shared_memory, os.W_OK) else None
+
+
+SCRATCH_PREFIX = "atlas-pagefind-"  # then the process id, a dash, and tempfile's random part
+
+
+@functools.cache
+def _sweep_scratch(scratch: str | None) -> None:
+    """Delete the scratch folders of Pagefind runs whose process is gone, once a process. One killed
+    outright (SIGKILL, a closed terminal) leaves its folder, in memory under /dev/shm until the
+    machine restarts."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process runs on POSIX only
+        return
+    for path in Path(scratch or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        owner = path.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        try:
+            if owner.isdigit() and not _running(int(owner)) and path.stat().st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # gone already: its own process finished with it
+            continue
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _canonical_json(data: Any) -> bytes:

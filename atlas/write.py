@@ -20,7 +20,10 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .output_lock import OutputLock
 
 MARKER = ".model-atlas-output"
 MARKER_TEXT = b"Written by Model Atlas; the whole folder is replaced on each build.\n"
@@ -57,14 +60,21 @@ class SiteWriter:
     `atomic=False` (the dev server) replaces changed files one by one in place: each
     file is still whole at every moment, but a killed build may leave a mix of old
     and new pages, which a preview can afford and a deployed site cannot.
+
+    With the folder's `lock` held, the writer gives the folder a new generation whenever
+    it changes it: once a commit is done, or before the first file changes in place.
     """
 
-    def __init__(self, out_dir: Path, atomic: bool = True):
+    def __init__(self, out_dir: Path, atomic: bool = True, lock: OutputLock | None = None):
         self.out_dir = out_dir
         self.staging = out_dir.with_name(f".{out_dir.name}.new")
         self.journal = out_dir.with_name(f".{out_dir.name}.journal")
+        self.lock = lock
+        self.changed_in_place = False
         # True when a commit cut short was finished: the site then holds files no saved state knows.
         self.recovered = _finish_interrupted_commit(self.journal, self.staging, out_dir)
+        if self.recovered:
+            self._new_generation()
         self.atomic = atomic or not out_dir.is_dir()
         self.folders: set[Path] = set()  # made already: most pages have a folder of their own, asked once
 
@@ -79,6 +89,7 @@ class SiteWriter:
         if self.atomic:
             target.write_bytes(data)
         else:
+            self._before_change_in_place()
             temporary = target.with_name(f".{target.name}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)  # readers see the old file or the new one, never half of one
@@ -97,6 +108,8 @@ class SiteWriter:
         unchanged = outputs - written
         stats = WriteStats(len(written), len(unchanged), len(stale))
         if not self.atomic:
+            if stale:
+                self._before_change_in_place()
             _remove(stale, self.out_dir)
             return stats
         if not written and not stale:
@@ -104,12 +117,23 @@ class SiteWriter:
             return stats  # nothing to do: the site in place is already this one
         if not self.out_dir.exists():
             os.rename(self.staging, self.out_dir)  # the first build: the staging tree is the whole site
-            return stats
-        journal = {"move": sorted(written), "remove": sorted(stale)}
-        _write_durably(self.journal, json.dumps(journal).encode("utf-8"))  # the commit point
-        _apply(journal, self.staging, self.out_dir)
-        self.journal.unlink()
+        else:
+            journal = {"move": sorted(written), "remove": sorted(stale)}
+            _write_durably(self.journal, json.dumps(journal).encode("utf-8"))  # the commit point
+            _apply(journal, self.staging, self.out_dir)
+            self.journal.unlink()
+        self._new_generation()
         return stats
+
+    def _before_change_in_place(self) -> None:
+        # A build killed from here on leaves a mix of files no saved state describes.
+        if not self.changed_in_place:
+            self.changed_in_place = True
+            self._new_generation()
+
+    def _new_generation(self) -> None:
+        if self.lock is not None:
+            self.lock.new_generation()
 
     def abort(self) -> None:
         """Forget this build's files; the site in place stays as it was."""

@@ -145,7 +145,7 @@ KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import atlas.write
+import atlas.incremental, atlas.write
 from atlas.pipeline import Project, build
 calls = 0
 def die_on_call(original, number, counts=lambda *args: True):
@@ -164,6 +164,13 @@ build(Project.at(Path({root!r}), output_dir=Path({out!r}), content_dir=Path({con
 WHILE_WRITING = "Path.write_bytes = die_on_call(Path.write_bytes, 20)"
 # After the commit point (the journal), five files into moving them into place:
 WHILE_MOVING = "atlas.write.os.replace = die_on_call(os.replace, 5, lambda source, target: '.site.new' in str(source))"
+# Once the site is in place, before its build state is saved:
+BEFORE_SAVING = "atlas.incremental.BuildState.save = die_on_call(atlas.incremental.BuildState.save, 1)"
+
+
+def leftovers(folder: Path) -> list[str]:
+    """What a build left beside its output folder but the lock file, which stays (output_lock.py)."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock"]
 
 
 def killed_build(tmp_path: Path, content: Path, patch: str):
@@ -187,12 +194,14 @@ def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path, content
     report = build(project)  # the next build cleans up and completes
     assert report.stats.written > 20
     assert "Renamed Atlas" in (out / "index.html").read_text(encoding="utf-8")
-    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+    assert leftovers(tmp_path) == []
 
 
-def test_a_build_killed_while_moving_files_in_is_finished_and_distrusted_by_the_next(tmp_path, content_copy):
-    project, _ = killed_build(tmp_path, content_copy, WHILE_MOVING)
-    assert (tmp_path / ".site.journal").is_file()  # killed after the commit point
+@pytest.mark.parametrize("patch", [WHILE_MOVING, BEFORE_SAVING], ids=["while moving files in", "before saving"])
+def test_a_build_killed_after_its_commit_is_finished_and_distrusted_by_the_next(tmp_path, content_copy, patch):
+    project, _ = killed_build(tmp_path, content_copy, patch)
+    # Killed after the commit point: the journal is left, or the site is the new one already.
+    assert (tmp_path / ".site.journal").is_file() or "Renamed Atlas" in (tmp_path / "site" / "index.html").read_text()
     # Back to the content of the last build that saved its state: the next build must not
     # trust that state, since the site now holds files of the killed one.
     site_yaml = content_copy / "site.yaml"
@@ -201,7 +210,7 @@ def test_a_build_killed_while_moving_files_in_is_finished_and_distrusted_by_the_
     clean = tmp_path / "clean"
     build(fixture_project(clean, content_dir=content_copy))
     assert tree(project.output_dir) == tree(clean)
-    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+    assert leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("where", ["root", "content", "foreign"])
@@ -223,3 +232,31 @@ def test_refuses_dangerous_output_folders(tmp_path, where):
 def test_refuses_filesystem_root():
     with pytest.raises(OutputFolderError):
         build(Project.at(ROOT, output_dir=Path("/"), content_dir=FIXTURE_CONTENT))
+
+
+PAGEFIND_RUN = """
+import os, signal, subprocess, sys
+sys.path.insert(0, {root!r})
+from atlas import search_index
+search_index._scratch_folder = lambda: {scratch!r}
+if {killed!r}:  # as if the machine's user killed the build while Pagefind ran
+    subprocess.run = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+search_index._pagefind({{"models/a/index.html": b"<html lang='en'><body><h1>Alpha</h1></body></html>"}})
+"""
+
+
+def test_the_scratch_folder_of_a_pagefind_run_killed_outright_is_deleted_by_the_next(tmp_path):
+    """Pagefind's input and output go to /dev/shm, which is memory: a folder a killed run leaves
+    there would stay until the machine restarts."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (scratch / "atlas-pagefind-abc_12").mkdir()  # not named by this generator's runs: left alone
+    for killed in (True, False):
+        script = PAGEFIND_RUN.format(root=str(ROOT), scratch=str(scratch), killed=killed)
+        process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == (-signal.SIGKILL if killed else 0), errors.decode()
+        left = sorted(path.name for path in scratch.iterdir())
+        if killed:
+            assert len(left) == 2 and left[0].startswith(f"atlas-pagefind-{process.pid}-")
+    assert left == ["atlas-pagefind-abc_12"]

@@ -13,6 +13,7 @@ import yaml
 
 from atlas import parallel, search_index
 from atlas.incremental import BuildState
+from atlas.output_lock import OutputLock
 from atlas.pipeline import SiteBuilder, build
 from atlas.template_env import PageEnvironment, load_fragments
 from conftest import ROOT, fixture_project, git, tree
@@ -316,7 +317,8 @@ def test_a_new_builder_reuses_the_rows_the_last_one_saved_with_its_state(workspa
     assert 0 < len(rendered) < first / 2
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "rows-again")
     # Kept with another state (a dev server's, saved since), they go unread.
-    token = BuildState.load(incremental.cache_dir, incremental.output_dir).token
+    with OutputLock(incremental.output_dir) as lock:
+        token = BuildState.load(incremental.cache_dir, incremental.output_dir, lock.generation).token
     assert load_fragments(incremental.fragments_file(), token)
     assert load_fragments(incremental.fragments_file(), "another state") == {}
 

@@ -73,9 +73,13 @@ def served_project(tmp_path, request):
     try:
         wait_for(lambda: _serving(port))
         yield project, port, tmp_path / "serve.log"
-    finally:
-        process.kill()
-        process.wait()
+    finally:  # stopped as by Ctrl-C: a search index still being made is finished, not cut short
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         log.close()
 
 
