@@ -79,6 +79,8 @@ class OutputLock:
             holder = f" (process {lines[1].strip()})" if len(lines) > 1 else ""
             self.on_wait(f"waiting for another build writing {self.out_dir}{holder} to finish")
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        except OSError:  # a file system without locks (some network mounts): builds there are not kept apart
+            pass
 
     def _write(self) -> None:
         handle = self._handle

@@ -55,3 +55,17 @@ def test_a_folder_without_a_generation_gets_one_and_keeps_it_while_unchanged(tmp
     (tmp_path / ".site.lock").unlink()
     assert build(fixture_project(out)).rendered > 0
     assert build(fixture_project(out)).rendered == 0
+
+
+def test_a_file_system_without_locks_still_builds(tmp_path, monkeypatch):
+    """Some network mounts refuse flock (ENOLCK): builds there go on, unguarded, as before the lock."""
+    import errno
+    import fcntl
+
+    def refuse(descriptor, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    out = tmp_path / "site"
+    assert build(fixture_project(out)).rendered > 0
+    assert build(fixture_project(out)).rendered == 0
