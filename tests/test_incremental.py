@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -290,6 +291,28 @@ def test_a_deferred_search_index_follows_once_indexed_or_built_again(workspace, 
     if then == "finish_search":  # and the builder's state knows the new bundles' files
         runs.clear()
         assert builder.build().stats.written == 0 and runs == []
+
+
+def test_a_deferred_search_index_leaves_no_listed_bundle_missing(workspace):
+    """Models added until a language needs one more bundle: the search page lists it at once,
+    so the rebuild indexes it before the reload instead of leaving it for later."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    listed = []
+    record = (content / "models" / "alpha-mini.yaml").read_text(encoding="utf-8")
+    for number in range(1, 6):
+        added = record.replace("name: Alpha Mini", f"name: Alpha Mini {number}")
+        (content / "models" / f"alpha-mini-{number}.yaml").write_text(added, encoding="utf-8")
+        builder.build(defer_search=True)
+        page = (incremental.output_dir / "es" / "search" / "index.html").read_text(encoding="utf-8")
+        bundles = re.search(r'data-bundles="([^"]*)"', page).group(1).split()
+        listed.append(len(bundles))
+        for folder in bundles:
+            assert (incremental.output_dir / folder.strip("/") / "pagefind-entry.json").is_file(), folder
+        builder.finish_search()
+    assert listed[-1] > listed[0]  # a bundle was added
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "bundle-added")
 
 
 def test_only_a_preview_build_defers_its_search_index(workspace):
