@@ -89,3 +89,13 @@ class OutputLock:
         handle.truncate()
         handle.write(f"{self.generation}\n{os.getpid()}\n".encode())
         handle.flush()
+
+
+def current_generation(out_dir: Path) -> str:
+    """The folder's generation as last written, read without the lock (a look, not a decision:
+    a build compares it again under the lock)."""
+    try:
+        with open(out_dir.with_name(f".{out_dir.name}.lock"), "rb") as handle:
+            return handle.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""

@@ -16,7 +16,7 @@ from .data_outputs import render_data
 from .history import read_history
 from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
 from .load import ParseCache, load_content
-from .output_lock import OutputLock, say_waiting
+from .output_lock import OutputLock, current_generation, say_waiting
 from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
 from .render import Renderer, SiteUrls, asset_version
@@ -337,7 +337,7 @@ class SiteBuilder:
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
         self.pending_search: list[PendingBundle] = []  # left by the last build for finish_search
-        self.generation: str | None = None  # the output folder's, as this builder's last build left it
+        self.generation: str | None = None  # the output folder's, as this builder's last build left it (None: no build yet)
         self.on_wait = on_wait  # told when another build holds the output folder
 
     def build(self, defer_search: bool = False) -> BuildReport:
@@ -398,6 +398,7 @@ class SiteBuilder:
                     stats = writer.finish(result.outputs, result.written, state.outputs)
             except BaseException:
                 writer.abort()
+                self.generation = lock.generation  # what it wrote before failing is its own doing, not another build's
                 raise
             state.settle(outputs=result.outputs, generation=lock.generation)
             self.state, self.search, self.fragments, self.generation = state, search, fragments, lock.generation
@@ -445,6 +446,10 @@ class SiteBuilder:
                 self.state.outputs, self.state.generation = outputs, lock.generation
                 self.generation = lock.generation
         return len(pending)
+
+    def written_elsewhere(self) -> bool:
+        """Whether another build has changed the output folder since this builder's last build."""
+        return self.generation is not None and current_generation(self.project.output_dir) != self.generation
 
     def forget_missing_outputs(self) -> int:
         """Forget the last build's files that are no longer in the output folder (deleted by hand),

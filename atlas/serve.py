@@ -88,14 +88,19 @@ SETTLE = 0.02
 # next one would render the whole site again: the builder's state is saved once nothing has
 # changed for this long after a build.
 SAVE_WHEN_IDLE = 2.0
+# How often the server looks whether another build (a `build.py build` into the same folder)
+# rewrote its output: then the pages served are that build's, for another base URL.
+OUTPUT_CHECK = 1.0
 
 
 def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], bool] = lambda: False,
-                      walk: bool = False, after_reload: Callable[[], object] = lambda: None):
+                      walk: bool = False, after_reload: Callable[[], object] = lambda: None,
+                      on_tick: Callable[[], bool] = lambda: False):
     """A livereload Watcher of our own: one `on_change` (the rebuild) for whatever changed in the
     watched folders, then a browser reload and `after_reload` (the search index); `on_idle` (a
     check of the output and the save) once nothing has changed for SAVE_WHEN_IDLE seconds after
-    the start or a rebuild, and a reload when it says it rebuilt.
+    the start or a rebuild, and a reload when it says it rebuilt; `on_tick` every OUTPUT_CHECK
+    seconds, and a reload when it says it rebuilt.
 
     Changes come from inotify (file_events.py) where the system has it, unless `walk`; else
     from walking the folders.
@@ -125,7 +130,16 @@ def reloading_watcher(on_change: Callable[[], object], on_idle: Callable[[], boo
                 else:
                     IOLoop.current().add_handler(self.events.fd, self.on_events, IOLoop.READ)
             self.wait_for_idle()  # after the first build, made before serving
+            IOLoop.current().call_later(OUTPUT_CHECK, self.tick)
             return True  # livereload starts no polling of its own
+
+        def tick(self) -> None:
+            try:
+                if on_tick():
+                    LiveReloadHandler.reload_waiters()
+                    self.wait_for_idle()
+            finally:
+                IOLoop.current().call_later(OUTPUT_CHECK, self.tick)
 
         def on_events(self, fd, events) -> None:
             if self.events_changed() and not self.settling:
@@ -211,6 +225,10 @@ class SearchCatchUp:
             self.thread = threading.Thread(target=self._index, name="search-index", daemon=True)
             self.thread.start()
 
+    @property
+    def busy(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
     def wait(self) -> None:
         if self.thread is not None:
             self.thread.join()
@@ -270,7 +288,16 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
         search.wait()
         return when_idle(builder, site)
 
-    server = Server(app=site, watcher=reloading_watcher(on_change, on_idle, walk=poll, after_reload=search.start))
+    def on_tick() -> bool:
+        # The search thread writes the folder too: its own change is not another build's.
+        if search.busy or not builder.written_elsewhere():
+            return False
+        search.wait()
+        print("another build wrote the output folder: rebuilding the preview", file=sys.stderr)
+        return rebuild(builder, site)
+
+    server = Server(app=site, watcher=reloading_watcher(on_change, on_idle, walk=poll, after_reload=search.start,
+                                                        on_tick=on_tick))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)

@@ -262,3 +262,15 @@ def test_the_watcher_walks_the_folders_when_inotify_cannot_watch_them(tmp_path, 
     thread.join(30)
     assert changes and changes[0] == "name: B\n" and changes[-1] == "name: C\n", changes
     assert capsys.readouterr().err.count("watching by walking the folders: [Errno 28]") == 1
+
+
+def test_a_build_into_the_served_folder_is_replaced_by_the_preview(served_project):
+    """A `build.py build` into the folder the server serves writes pages for the public base URL;
+    the server notices the folder's new generation and builds its preview again."""
+    project, port, log = served_project
+    result = subprocess.run([sys.executable, "build.py", "build", "--base-url", "https://elsewhere.example/"],
+                            cwd=project, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    wait_for(lambda: b"another build wrote the output folder" in log.read_bytes(), seconds=60)
+    wait_for(lambda: b"elsewhere.example" not in get(port, "/models/alpha-mini/")[1], seconds=60)
+    assert f"http://127.0.0.1:{port}/".encode() in get(port, "/models/alpha-mini/")[1]
