@@ -43,9 +43,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .incremental import digest, save_pickle
 
@@ -78,7 +79,8 @@ PENDING = "pending"
 
 @dataclass(frozen=True)
 class PendingBundle:
-    """A bundle whose documents changed, left for Pagefind until after the dev server's reload."""
+    """A bundle whose documents changed: indexed by the build, or left for Pagefind until after the
+    dev server's reload."""
 
     folder: str
     members: dict[str, bytes]  # page path -> search document
@@ -285,14 +287,22 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
                if (before := cache.documents.get(path)) is not data and before != data}
     bundles: dict[str, tuple[str, list[str]]] = {}
     pending: list[PendingBundle] | None = [] if defer else None
+    now: list[PendingBundle] = []  # to index in this build
     for locale, pages in by_locale.items():
         split = split_into_bundles(pages, locale, renderer.urls.prefix(locale), groups)
         first = next(iter(split), None)
         for folder, members in split.items():
             known = cache.bundles.get(folder)
             unchanged = known is not None and known[0] != PENDING and same_split and changed.isdisjoint(members)
-            bundles[folder] = _keep_or_index(folder, members, known, known[0] if unchanged else None,
-                                             folder != first, writer, result, present, pending)
+            kept = _keep_or_defer(PendingBundle(folder, members, folder != first, known[0] if unchanged else ""),
+                                  known, result, present, pending, now)
+            if kept is not None:
+                bundles[folder] = kept
+    for bundle, found in _indexed(now, pages_per_index):
+        files = {path: writer.put(path, data) for path, data in found.items()}
+        for path, was_written in files.items():
+            result.add(path, was_written)
+        bundles[bundle.folder] = (bundle.key, sorted(files))
     cache.changed = (cache.changed or bundles != cache.bundles or bool(changed) or not same_split
                      or cache.template != template_fingerprint)
     cache.template, cache.pages_per_index, cache.documents, cache.bundles = (
@@ -305,8 +315,8 @@ def index_pending(pending: list[PendingBundle], cache: SearchCache, writer: Site
     """Run Pagefind for the bundles a build deferred, and write their files: `outputs`, the site's
     files, loses each bundle's last files and gains its new ones, and `written` gains those written,
     bundle by bundle (a failure leaves the bundles after it pending in `cache`)."""
-    for bundle in pending:
-        files = _index_bundle(bundle.folder, bundle.members, bundle.merged, writer)
+    for bundle, found in _indexed(pending, cache.pages_per_index):
+        files = {path: writer.put(path, data) for path, data in found.items()}
         written.update(path for path, was_written in files.items() if was_written)
         outputs.difference_update(cache.bundles.get(bundle.folder, (PENDING, []))[1])
         outputs.update(files)
@@ -335,30 +345,52 @@ def _documents(routes: list[Route], renderer: Renderer, result: RenderResult, ca
     return by_locale
 
 
-def _keep_or_index(folder: str, members: dict[str, bytes], known: tuple[str, list[str]] | None, key: str | None,
-                   merged: bool, writer: SiteWriter, result: RenderResult,
-                   present: Callable[[str], bool], pending: list[PendingBundle] | None) -> tuple[str, list[str]]:
+def _keep_or_defer(bundle: PendingBundle, known: tuple[str, list[str]] | None, result: RenderResult,
+                   present: Callable[[str], bool], pending: list[PendingBundle] | None,
+                   now: list[PendingBundle]) -> tuple[str, list[str]] | None:
     """One bundle: kept in place when its documents are those it was built from (`known`: their
-    digest and its files; `key`: their digest now, when known without hashing), else indexed
-    again, or added to `pending` with its last files kept until then (when it has some)."""
-    key = key or digest(b"\0".join(path.encode() + b"\0" + data for path, data in members.items()))
+    digest and its files; `bundle.key`: their digest now, when known without hashing); else added
+    to `pending` with its last files kept until then (when it has some), or to `now` (None)."""
+    key = bundle.key or digest(b"\0".join(path.encode() + b"\0" + data for path, data in bundle.members.items()))
+    bundle = replace(bundle, key=key)
     if known is not None and known[0] == key and all(map(present, known[1])):
         result.outputs.update(known[1])
         return known
     last = known[1] if pending is not None and known is not None and all(map(present, known[1])) else []
     if last:  # a bundle without files yet is indexed now: the search page lists it from the reload on
-        pending.append(PendingBundle(folder, members, merged, key))
+        pending.append(bundle)
         result.outputs.update(last)
         return PENDING, last
-    files = _index_bundle(folder, members, merged, writer)
-    for path, was_written in files.items():
-        result.add(path, was_written)
-    return key, sorted(files)
+    now.append(bundle)
+    return None
 
 
-def _index_bundle(folder: str, members: dict[str, bytes], merged: bool, writer: SiteWriter) -> dict[str, bool]:
-    """Pagefind over one bundle's documents, its files handed to `writer`: each file, and whether it was written."""
-    return {path: writer.put(path, data) for path, data in search_bundle(members, folder, merged).items()}
+def _indexed(bundles: list[PendingBundle], pages_per_index: int) -> Iterator[tuple[PendingBundle, dict[str, bytes]]]:
+    """Each bundle with its files (site path -> bytes), in order. Bundles whose documents together
+    are no more than one bundle may hold run at once, one a core: together they hold what one
+    full bundle's run holds, the bound `pages_per_index` sets on Pagefind's memory. At 1,000
+    models the two languages' bundles took 0.97–1.13 s one after the other, 0.74–0.83 s at once."""
+    for batch in _batches(bundles, pages_per_index, os.cpu_count() or 1):
+        if len(batch) == 1:
+            yield batch[0], search_bundle(batch[0].members, batch[0].folder, batch[0].merged)
+            continue
+        with ThreadPoolExecutor(len(batch), thread_name_prefix="pagefind") as runs:  # each waits on its process
+            yield from zip(batch, runs.map(lambda bundle: search_bundle(bundle.members, bundle.folder, bundle.merged),
+                                           batch))
+
+
+def _batches(bundles: list[PendingBundle], pages_per_index: int, cores: int) -> Iterator[list[PendingBundle]]:
+    """Consecutive bundles, as many at once as cores allow and their documents together fit in one bundle."""
+    batch: list[PendingBundle] = []
+    documents = 0
+    for bundle in bundles:
+        if batch and (documents + len(bundle.members) > pages_per_index or len(batch) == cores):
+            yield batch
+            batch, documents = [], 0
+        batch.append(bundle)
+        documents += len(bundle.members)
+    if batch:
+        yield batch
 
 
 def searchable(route: Route) -> bool:

@@ -9,17 +9,18 @@ import json
 import os
 import re
 import threading
+import time
 
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from atlas import parallel
+from atlas import parallel, search_index
 from atlas.compact import Sharing
 from atlas.incremental import record_name
 from atlas.pipeline import Timings, build, load_catalog, plan_site, render_site
 from atlas.search_index import SearchCache, bundle_count, bundle_members, split_into_bundles
 from atlas.write import SiteWriter
-from conftest import fixture_project
+from conftest import fixture_project, tree
 
 
 class Part(BaseModel):
@@ -108,6 +109,37 @@ def test_each_language_is_indexed_in_bundles_no_larger_than_the_setting(tmp_path
         page = (site / prefix / "search" / "index.html").read_text(encoding="utf-8")
         listed = re.search(r'data-bundles="([^"]*)"', page).group(1).split()
         assert listed == [f"/pagefind/{locale}/{folder.name}/" for folder in bundles]
+
+
+def test_pagefind_runs_at_once_hold_no_more_documents_than_one_bundle(tmp_path, monkeypatch):
+    """Small bundles are indexed side by side (one a core), within the bound a bundle sets on memory."""
+    running, peaks, lock = [], [], threading.Lock()
+    real_run = search_index._pagefind
+
+    def tracked(documents):
+        with lock:
+            running.append(len(documents))
+            peaks.append((len(running), sum(running)))
+        try:
+            time.sleep(0.05)  # long enough for a run started beside it to overlap
+            return real_run(documents)
+        finally:
+            with lock:
+                running.remove(len(documents))
+
+    monkeypatch.setattr(search_index, "_pagefind", tracked)
+    project = fixture_project(tmp_path / "site")
+    build(project)
+    assert len(peaks) > 2
+    assert max(documents for _, documents in peaks) <= 4  # the fixture's pages_per_index
+    if (os.cpu_count() or 1) > 1:
+        assert max(runs for runs, _ in peaks) > 1
+    peaks.clear()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    one_at_a_time = fixture_project(tmp_path / "one-at-a-time" / "site")
+    build(one_at_a_time)
+    assert max(runs for runs, _ in peaks) == 1
+    assert tree(project.output_dir) == tree(one_at_a_time.output_dir)
 
 
 def test_bundles_hold_each_page_once_within_the_limit_and_in_path_order():
