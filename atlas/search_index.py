@@ -367,9 +367,9 @@ def _keep_or_defer(bundle: PendingBundle, known: tuple[str, list[str]] | None, r
 
 def _indexed(bundles: list[PendingBundle], pages_per_index: int) -> Iterator[tuple[PendingBundle, dict[str, bytes]]]:
     """Each bundle with its files (site path -> bytes), in order. Bundles whose documents together
-    are no more than one bundle may hold run at once, one a core: together they hold what one
-    full bundle's run holds, the bound `pages_per_index` sets on Pagefind's memory. At 1,000
-    models the two languages' bundles took 0.97–1.13 s one after the other, 0.74–0.83 s at once."""
+    fit in one bundle (`pages_per_index`, the bound on Pagefind's memory) run at once, one a
+    core: together they hold no more than one full bundle's run. At 1,000 models the two
+    languages' bundles took 0.97–1.13 s one after the other, 0.74–0.83 s at once."""
     for batch in _batches(bundles, pages_per_index, os.cpu_count() or 1):
         if len(batch) == 1:
             yield batch[0], search_bundle(batch[0].members, batch[0].folder, batch[0].merged)
