@@ -447,9 +447,11 @@ class SiteBuilder:
                 self.generation = lock.generation
         return len(pending)
 
-    def written_elsewhere(self) -> bool:
-        """Whether another build has changed the output folder since this builder's last build."""
-        return self.generation is not None and current_generation(self.project.output_dir) != self.generation
+    def generation_elsewhere(self) -> str | None:
+        """The output folder's generation when another build has changed the folder since this
+        builder's last build; else None."""
+        found = current_generation(self.project.output_dir)
+        return found if self.generation is not None and found != self.generation else None
 
     def forget_missing_outputs(self) -> int:
         """Forget the last build's files that are no longer in the output folder (deleted by hand),

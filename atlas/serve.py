@@ -244,6 +244,27 @@ class SearchCatchUp:
         print(f"search index: {bundles} bundle(s) indexed in {time.perf_counter() - started:.2f}s", file=sys.stderr)
 
 
+class AnotherBuildCheck:
+    """Whether another build (a `build.py build` into the served folder, for the public base URL)
+    wrote the output since the server's last build; if so, the preview is built again. Once per
+    generation of the folder: a rebuild that fails on the content waits for the content's fix."""
+
+    def __init__(self, builder: SiteBuilder, site: DevSite, search: SearchCatchUp):
+        self.builder, self.site, self.search = builder, site, search
+        self.tried: str | None = None
+
+    def __call__(self) -> bool:
+        if self.search.busy:  # the search thread writes the folder too: its change is not another build's
+            return False
+        found = self.builder.generation_elsewhere()
+        if found is None or found == self.tried:
+            return False
+        self.tried = found
+        self.search.wait()
+        print("another build wrote the output folder: rebuilding the preview", file=sys.stderr)
+        return rebuild(self.builder, self.site)
+
+
 def rebuild(builder: SiteBuilder, site: DevSite, defer_search: bool = False) -> bool:
     """One rebuild for the watcher; a content error keeps the last good site in place.
     `defer_search`: leave the search bundles whose documents changed to a SearchCatchUp."""
@@ -288,16 +309,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
         search.wait()
         return when_idle(builder, site)
 
-    def on_tick() -> bool:
-        # The search thread writes the folder too: its own change is not another build's.
-        if search.busy or not builder.written_elsewhere():
-            return False
-        search.wait()
-        print("another build wrote the output folder: rebuilding the preview", file=sys.stderr)
-        return rebuild(builder, site)
-
     server = Server(app=site, watcher=reloading_watcher(on_change, on_idle, walk=poll, after_reload=search.start,
-                                                        on_tick=on_tick))
+                                                        on_tick=AnotherBuildCheck(builder, site, search)))
     for folder in (project.content_dir, project.templates_dir, project.locales_dir, project.static_dir):
         server.watch(str(folder))
     print(f"serving {project.output_dir} on {base_url}", file=sys.stderr)

@@ -12,10 +12,10 @@ import time
 import pytest
 
 from atlas import file_events
-from atlas.pipeline import Project, build
-from atlas.serve import DevSite
+from atlas.pipeline import Project, SiteBuilder, build
+from atlas.serve import AnotherBuildCheck, DevSite, SearchCatchUp
 from atlas.problems import Problem
-from conftest import FIXTURE_CONTENT, project_folder, tree
+from conftest import FIXTURE_CONTENT, fixture_project, project_folder, tree
 
 
 def free_port() -> int:
@@ -274,3 +274,25 @@ def test_a_build_into_the_served_folder_is_replaced_by_the_preview(served_projec
     wait_for(lambda: b"another build wrote the output folder" in log.read_bytes(), seconds=60)
     wait_for(lambda: b"elsewhere.example" not in get(port, "/models/alpha-mini/")[1], seconds=60)
     assert f"http://127.0.0.1:{port}/".encode() in get(port, "/models/alpha-mini/")[1]
+
+
+def test_another_builds_output_is_rebuilt_once_a_generation_not_every_second_while_content_is_broken(
+        tmp_path, content_copy, capsys):
+    out = tmp_path / "site"
+    builder = SiteBuilder(fixture_project(out, content_dir=content_copy), "http://127.0.0.1:9/", preview=True)
+    builder.build()
+    site = DevSite(out)
+    check = AnotherBuildCheck(builder, site, SearchCatchUp(builder))
+    assert check() is False  # no other build wrote the folder
+    build(fixture_project(out, content_dir=content_copy))  # the public base URL
+    record = content_copy / "models" / "alpha-mini.yaml"
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good.replace("family: alpha", "family: [alpha"), encoding="utf-8")
+    assert check() is False and site.problems  # the rebuild met the broken record
+    assert check() is False  # and is not tried again for the same generation
+    assert capsys.readouterr().err.count("another build wrote the output folder") == 1
+    record.write_text(good, encoding="utf-8")
+    build(fixture_project(out, content_dir=content_copy), base_url="https://elsewhere.example/")  # a new generation
+    assert check() is True and not site.problems
+    assert builder.generation_elsewhere() is None
+    assert b"http://127.0.0.1:9/" in (out / "index.html").read_bytes()
