@@ -19,7 +19,7 @@ import pytest
 from atlas.pipeline import Project, build, load_catalog
 from atlas.problems import ContentError
 from atlas.write import OutputFolderError
-from conftest import FIXTURE_CONTENT, ROOT, fixture_project, project_folder, tree
+from conftest import FIXTURE_CONTENT, ROOT, fixture_project, project_folder, read, tree
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -204,7 +204,7 @@ def test_a_build_killed_midway_leaves_the_previous_site_intact(tmp_path, content
 def test_a_build_killed_after_its_commit_is_finished_and_distrusted_by_the_next(tmp_path, content_copy, patch):
     project, _ = killed_build(tmp_path, content_copy, patch)
     # Killed after the commit point: the journal is left, or the site is the new one already.
-    assert (tmp_path / ".site.journal").is_file() or "Renamed Atlas" in (tmp_path / "site" / "index.html").read_text()
+    assert (tmp_path / ".site.journal").is_file() or "Renamed Atlas" in read(tmp_path / "site", "index.html")
     # Back to the content of the last build that saved its state: the next build must not
     # trust that state, since the site now holds files of the killed one.
     site_yaml = content_copy / "site.yaml"
