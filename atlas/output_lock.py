@@ -36,7 +36,7 @@ class OutputLock:
 
     def __init__(self, out_dir: Path, on_wait: Callable[[str], None] = say_waiting):
         self.out_dir = out_dir
-        self.path = out_dir.with_name(f".{out_dir.name}.lock")
+        self.path = lock_file(out_dir)
         self.on_wait = on_wait
         self.generation = ""
         self._handle: IO[bytes] | None = None
@@ -91,11 +91,15 @@ class OutputLock:
         handle.flush()
 
 
+def lock_file(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.lock")
+
+
 def current_generation(out_dir: Path) -> str:
     """The folder's generation as last written, read without the lock (a look, not a decision:
     a build compares it again under the lock)."""
     try:
-        with open(out_dir.with_name(f".{out_dir.name}.lock"), "rb") as handle:
+        with open(lock_file(out_dir), "rb") as handle:
             return handle.readline().decode("utf-8", "replace").strip()
     except OSError:
         return ""

@@ -299,7 +299,7 @@ def index_for_search(routes: list[Route], renderer: Renderer, writer: SiteWriter
             if kept is not None:
                 bundles[folder] = kept
     for bundle, found in _indexed(now, pages_per_index):
-        files = {path: writer.put(path, data) for path, data in found.items()}
+        files = _write_bundle(found, writer)
         for path, was_written in files.items():
             result.add(path, was_written)
         bundles[bundle.folder] = (bundle.key, sorted(files))
@@ -316,7 +316,7 @@ def index_pending(pending: list[PendingBundle], cache: SearchCache, writer: Site
     files, loses each bundle's last files and gains its new ones, and `written` gains those written,
     bundle by bundle (a failure leaves the bundles after it pending in `cache`)."""
     for bundle, found in _indexed(pending, cache.pages_per_index):
-        files = {path: writer.put(path, data) for path, data in found.items()}
+        files = _write_bundle(found, writer)
         written.update(path for path, was_written in files.items() if was_written)
         outputs.difference_update(cache.bundles.get(bundle.folder, (PENDING, []))[1])
         outputs.update(files)
@@ -377,6 +377,11 @@ def _indexed(bundles: list[PendingBundle], pages_per_index: int) -> Iterator[tup
         with ThreadPoolExecutor(len(batch), thread_name_prefix="pagefind") as runs:  # each waits on its process
             yield from zip(batch, runs.map(lambda bundle: search_bundle(bundle.members, bundle.folder, bundle.merged),
                                            batch))
+
+
+def _write_bundle(files: dict[str, bytes], writer: SiteWriter) -> dict[str, bool]:
+    """A bundle's files handed to `writer`: each file, and whether it was written."""
+    return {path: writer.put(path, data) for path, data in files.items()}
 
 
 def _batches(bundles: list[PendingBundle], pages_per_index: int, cores: int) -> Iterator[list[PendingBundle]]:
