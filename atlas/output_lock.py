@@ -3,7 +3,8 @@
 A lock file beside the output folder (`.site.lock`, next to `.site.new` and `.site.journal`)
 is held (flock) by a build from before it reads its build state until that state is
 saved. A second build into the same folder, a `build.py build` beside a running dev server
-say, waits for the first: two builds at once deleted each other's staging tree.
+say, waits for the first: two builds at once deleted each other's staging tree. The dev
+server does not wait (will_not_wait): it goes on serving and rebuilds once the other is done.
 
 The file also holds the folder's generation: a new id each time a build changes what is
 in it. A saved build state carries the generation of the output it describes, and a
@@ -27,14 +28,25 @@ except ImportError:  # pragma: no cover - not on Windows: builds there are not k
     fcntl = None  # type: ignore[assignment]
 
 
+class OutputBusy(Exception):
+    """Another build holds the output folder, and the caller will not wait (the dev server)."""
+
+
 def say_waiting(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"{message}: waiting for it to finish", file=sys.stderr, flush=True)
+
+
+def will_not_wait(message: str) -> None:
+    """An `on_wait` for a caller that must not block: it raises OutputBusy instead."""
+    raise OutputBusy(message)
 
 
 class OutputLock:
     """`with OutputLock(out_dir) as lock:` holds the output folder; `lock.generation` is its generation."""
 
     def __init__(self, out_dir: Path, on_wait: Callable[[str], None] = say_waiting):
+        """`on_wait` hears that another build holds the folder, before this one waits for it (or,
+        raising, does not: will_not_wait)."""
         self.out_dir = out_dir
         self.path = lock_file(out_dir)
         self.on_wait = on_wait
@@ -77,7 +89,7 @@ class OutputLock:
             handle.seek(0)
             lines = handle.read().decode("utf-8", "replace").splitlines()
             holder = f" (process {lines[1].strip()})" if len(lines) > 1 else ""
-            self.on_wait(f"waiting for another build writing {self.out_dir}{holder} to finish")
+            self.on_wait(f"another build is writing {self.out_dir}{holder}")
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         except OSError:  # a file system without locks (some network mounts): builds there are not kept apart
             pass

@@ -19,6 +19,7 @@ from typing import Callable
 from urllib.parse import unquote
 
 from .file_events import FolderEvents, available as file_events_available
+from .output_lock import OutputBusy, will_not_wait
 from .pipeline import Project, SiteBuilder
 from .problems import ContentError, Problem, format_problems
 
@@ -32,6 +33,7 @@ class DevSite:
     def __init__(self, output_dir: Path):
         self.output_dir = output_dir.resolve()
         self.problems: list[Problem] = []
+        self.rebuild_due = False  # a rebuild found another build writing the folder: due once it is done
 
     def resolve(self, url_path: str) -> Path | None:
         candidate = (self.output_dir / unquote(url_path).lstrip("/")).resolve()
@@ -245,9 +247,10 @@ class SearchCatchUp:
 
 
 class AnotherBuildCheck:
-    """Whether another build (a `build.py build` into the served folder, for the public base URL)
-    wrote the output since the server's last build; if so, the preview is built again. Once per
-    generation of the folder: a rebuild that fails on the content waits for the content's fix."""
+    """The preview built again when another build (a `build.py build` into the served folder, for
+    the public base URL) wrote the output since the server's last build, or held the folder when
+    a rebuild was due. Once per generation of the folder: a rebuild that fails on the content
+    waits for the content's fix."""
 
     def __init__(self, builder: SiteBuilder, site: DevSite, search: SearchCatchUp):
         self.builder, self.site, self.search = builder, site, search
@@ -257,11 +260,12 @@ class AnotherBuildCheck:
         if self.search.busy:  # the search thread writes the folder too: its change is not another build's
             return False
         found = self.builder.generation_elsewhere()
-        if found is None or found == self.tried:
-            return False
+        if not self.site.rebuild_due:
+            if found is None or found == self.tried:
+                return False
+            print("another build wrote the output folder: rebuilding the preview", file=sys.stderr)
         self.tried = found
         self.search.wait()
-        print("another build wrote the output folder: rebuilding the preview", file=sys.stderr)
         return rebuild(self.builder, self.site)
 
 
@@ -271,11 +275,16 @@ def rebuild(builder: SiteBuilder, site: DevSite, defer_search: bool = False) -> 
     try:
         report = builder.build(defer_search)
     except ContentError as error:
-        site.problems = error.problems
+        site.problems, site.rebuild_due = error.problems, False
         print(format_problems(error.problems), file=sys.stderr)
         print(f"{len(error.problems)} problem(s); still serving the last good site.", file=sys.stderr)
         return False
-    site.problems = []
+    except OutputBusy as busy:  # the server keeps serving meanwhile; AnotherBuildCheck tries again
+        if not site.rebuild_due:
+            print(f"{busy}: the preview is rebuilt once it is done", file=sys.stderr)
+        site.rebuild_due = True
+        return False
+    site.problems, site.rebuild_due = [], False
     print(f"rebuilt: {report.rendered} of {report.pages} pages rendered, {report.stats.written} files written "
           f"in {report.timings.total:.2f}s", file=sys.stderr)
     return True
@@ -285,8 +294,15 @@ def when_idle(builder: SiteBuilder, site: DevSite) -> bool:
     """Bring back the files deleted from the output by hand since the last build (a rebuild takes
     its last build's files to be there), then save the build state; whether it rebuilt."""
     rebuilt = builder.forget_missing_outputs() > 0 and rebuild(builder, site)
-    builder.save()
+    _save(builder)
     return rebuilt
+
+
+def _save(builder: SiteBuilder) -> None:
+    try:
+        builder.save()
+    except OutputBusy:  # the other build saves its own state; the server's is saved when it is idle again
+        pass
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -295,8 +311,10 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
 
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     site = DevSite(project.output_dir)
-    builder = SiteBuilder(project, base_url, preview=True)  # one for the session: rebuilds reuse what it keeps
-    if not rebuild(builder, site) and not project.output_dir.is_dir():
+    # One for the session: rebuilds reuse what it keeps. It never waits for another build writing
+    # the folder, which would stop the server answering until that build is done.
+    builder = SiteBuilder(project, base_url, preview=True, on_wait=will_not_wait)
+    if not rebuild(builder, site) and not site.rebuild_due and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)
     search = SearchCatchUp(builder)
@@ -320,7 +338,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
         server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
     finally:
         search.wait()
-        builder.save()  # the next server's first build starts from this one's last (saved when idle too)
+        _save(builder)  # the next server's first build starts from this one's last (saved when idle too)
     return 0
 
 

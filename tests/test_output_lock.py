@@ -23,13 +23,13 @@ def test_a_second_build_of_one_output_folder_waits_for_the_first(tmp_path):
         process = subprocess.Popen([sys.executable, "build.py", "build"], cwd=project,
                                    stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            wait_for(lambda: b"waiting for another build" in log.read_bytes())
+            wait_for(lambda: b"waiting for it to finish" in log.read_bytes())
             assert process.poll() is None and not out.exists()  # it read the content, and waits to write
         except BaseException:
             process.kill()
             raise
     assert process.wait(timeout=120) == 0, log.read_text(encoding="utf-8")
-    assert f"writing {out} (process {os.getpid()}) to finish" in log.read_text(encoding="utf-8")
+    assert f"another build is writing {out} (process {os.getpid()}): waiting" in log.read_text(encoding="utf-8")
     assert (out / "index.html").is_file()
 
 

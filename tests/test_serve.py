@@ -13,7 +13,8 @@ import pytest
 
 from atlas import file_events
 from atlas.pipeline import Project, SiteBuilder, build
-from atlas.serve import AnotherBuildCheck, DevSite, SearchCatchUp
+from atlas.output_lock import OutputLock, will_not_wait
+from atlas.serve import AnotherBuildCheck, DevSite, SearchCatchUp, rebuild, when_idle
 from atlas.problems import Problem
 from conftest import FIXTURE_CONTENT, fixture_project, project_folder, tree
 
@@ -296,3 +297,20 @@ def test_another_builds_output_is_rebuilt_once_a_generation_not_every_second_whi
     assert check() is True and not site.problems
     assert builder.generation_elsewhere() is None
     assert b"http://127.0.0.1:9/" in (out / "index.html").read_bytes()
+
+
+def test_the_dev_server_does_not_wait_for_another_build_and_rebuilds_once_it_is_done(tmp_path, content_copy, capsys):
+    """Waiting for the lock would stop the server answering for as long as the other build takes."""
+    out = tmp_path / "site"
+    builder = SiteBuilder(fixture_project(out, content_dir=content_copy), "http://127.0.0.1:9/", preview=True,
+                          on_wait=will_not_wait)
+    site = DevSite(out)
+    check = AnotherBuildCheck(builder, site, SearchCatchUp(builder))
+    with OutputLock(out):  # another build holds the folder
+        assert rebuild(builder, site) is False and site.rebuild_due
+        assert check() is False and site.rebuild_due
+        assert when_idle(builder, site) is False  # its save does not wait either
+        assert not out.exists()
+    assert check() is True and not site.rebuild_due
+    assert b"http://127.0.0.1:9/" in (out / "index.html").read_bytes()
+    assert capsys.readouterr().err.count("the preview is rebuilt once it is done") == 1
