@@ -59,8 +59,7 @@ class OutputLock:
         handle = self._handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
         try:
             self._acquire(handle)
-            handle.seek(0)
-            lines = handle.read().decode("utf-8", "replace").splitlines()
+            lines = _lines(handle)
             # None known (a folder from before the lock, the file deleted): a new one, which no saved state has.
             self.generation = (lines[0].strip() if lines else "") or uuid.uuid4().hex
             self._write()  # names this process as the holder, for a build that waits
@@ -86,8 +85,7 @@ class OutputLock:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            lines = handle.read().decode("utf-8", "replace").splitlines()
+            lines = _lines(handle)
             holder = f" (process {lines[1].strip()})" if len(lines) > 1 else ""
             self.on_wait(f"another build is writing {self.out_dir}{holder}")
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -103,6 +101,12 @@ class OutputLock:
         handle.flush()
 
 
+def _lines(handle: IO[bytes]) -> list[str]:
+    """The lock file's lines: the generation, then the holder's process id."""
+    handle.seek(0)
+    return handle.read().decode("utf-8", "replace").splitlines()
+
+
 def lock_file(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.lock")
 
@@ -112,6 +116,7 @@ def current_generation(out_dir: Path) -> str:
     a build compares it again under the lock)."""
     try:
         with open(lock_file(out_dir), "rb") as handle:
-            return handle.readline().decode("utf-8", "replace").strip()
+            lines = _lines(handle)
     except OSError:
         return ""
+    return lines[0].strip() if lines else ""
