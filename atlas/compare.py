@@ -108,23 +108,26 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
     """Canonical (a < b) id pairs: each model's declared alternatives, then nearest neighbours.
 
     `memo`, kept by a long-lived builder, is brought up to this call's models. A model keeps
-    the neighbours it had when neither its traits, nor its candidates, nor theirs changed
-    (`_unsure` finds the others without looking at every model's candidates), so a price
-    edit scores the candidates of a few dozen models, not of ten thousand.
+    the neighbours it had when neither its traits, nor its candidates, nor theirs changed, or
+    when its candidates did not and the changed ones among them neither were nor now would be
+    among its nearest (`_unsure` finds the models to look at without looking at every model's
+    candidates), so a price edit scores the candidates of a few models, not of ten thousand.
     """
     chosen: set[tuple[str, str]] = set()
     traits = {model_id: _Traits.of(model) for model_id, model in models.items()}
     candidates = _Candidates(traits, per_model)
     heads = candidates.heads()
     reusable = memo is not None and memo.per_model == per_model
-    unsure = _unsure(memo, traits, candidates, heads) if reusable else set()
+    rescore, recheck, changed = _unsure(memo, traits, candidates, heads) if reusable else (set(), set(), set())
     kept = memo.nearest if reusable else {}
     now: dict[str, tuple[list[str], list[str]]] = {}
     for model_id, model in models.items():
         partners = [alt.id for alt in model.alternatives][:per_model]
         if len(partners) < per_model:
             found = kept.get(model_id)
-            if found is not None and model_id not in unsure and found[0] == partners:
+            if (found is not None and model_id not in rescore and found[0] == partners
+                    and (model_id not in recheck
+                         or _still_nearest(traits[model_id], found[1], changed, traits, per_model - len(partners)))):
                 nearest = found[1]
             else:
                 others = [other for other in candidates.near(model_id) if other not in partners]
@@ -142,8 +145,10 @@ def choose_pairs(models: dict[str, Any], per_model: int, extra_pairs: list[tuple
 
 
 def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidates",
-            heads: dict[tuple[str, str], tuple[str, ...]]) -> set[str]:
-    """The models whose candidates, or whose candidates' traits or their own, may differ from the memo's.
+            heads: dict[tuple[str, str], tuple[str, ...]]) -> tuple[set[str], set[str], set[str]]:
+    """The models to score again (their traits or their candidates may differ from the memo's),
+    those whose candidates are as they were but may include models whose traits changed (to
+    check with `_still_nearest`), and the models whose traits changed (or that are gone).
 
     A model's candidates are its window of the price order and the heads of its family's and
     its maker's lists. Its window is as it was when it lies wholly in the part of the price
@@ -152,21 +157,38 @@ def _unsure(memo: PairMemo, traits: dict[str, "_Traits"], candidates: "_Candidat
     before, after = memo.traits, traits
     changed = {model_id for model_id, found in after.items() if before.get(model_id) != found}
     changed |= before.keys() - after.keys()
-    unsure = {model_id for model_id in changed if model_id in after}
+    rescore = {model_id for model_id in changed if model_id in after}
+    recheck: set[str] = set()
     old, new, window = memo.by_price, candidates.by_price, candidates.window
     if old != new:
         start = _common_length(old, new)
         end = len(new) - min(_common_length(old[::-1], new[::-1]), min(len(old), len(new)) - start)
-        unsure.update(new[max(0, start - window): end + window])
+        rescore.update(new[max(0, start - window): end + window])
     for model_id in changed:  # a model whose candidates include a changed one
         if model_id in candidates.position:
             index = candidates.position[model_id]
-            unsure.update(new[max(0, index - window): index + window + 1])
+            recheck.update(new[max(0, index - window): index + window + 1])
     for key in heads.keys() | memo.heads.keys():
         head, previous = heads.get(key, ()), memo.heads.get(key, ())
-        if head != previous or not changed.isdisjoint(head):
-            unsure.update(candidates.members(key))
-    return unsure
+        if head != previous:
+            rescore.update(candidates.members(key))
+        elif not changed.isdisjoint(head):
+            recheck.update(candidates.members(key))
+    return rescore, recheck, changed
+
+
+def _still_nearest(mine: "_Traits", nearest: list[str], changed: set[str], traits: dict[str, "_Traits"],
+                   count: int) -> bool:
+    """Whether a model whose candidates are as they were keeps its `nearest` when the traits of the
+    `changed` models (some of them among its candidates, or none) are all that moved: none of them
+    was among its nearest, and none now ranks above the last of them (_nearest's order)."""
+    if not changed.isdisjoint(nearest):
+        return False
+    if len(nearest) < count:
+        return True  # it took every candidate it had, and none of those changed
+    last = nearest[-1]
+    bar = (-mine.similarity(traits[last]), last)
+    return all((-mine.similarity(traits[other]), other) > bar for other in changed if other in traits)
 
 
 def _common_length(first: list[str], second: list[str]) -> int:
