@@ -205,6 +205,10 @@ class Catalog:
     rubric: FitRubric | None = None
     price_quality: Scatter | None = None
     modalities: list[str] = field(default_factory=list)  # every input or output modality of a model, sorted
+    # A long-lived builder brings its last catalog up to date in place when it can (catalog_patch.py):
+    # `revision` counts those patches, `patched` says what the last one changed (None: built anew).
+    revision: int = 0
+    patched: "Patch | None" = None
 
     @property
     def makers(self) -> list[ProviderEntry]:
@@ -214,6 +218,15 @@ class Catalog:
     def newest_verified(self) -> date | None:
         """The newest last-verified date of any model (None for an empty catalog): the site's own date."""
         return max((m.record.last_verified for m in self.models.values()), default=None)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """What a patch of the catalog changed (catalog_patch.py): figures of these models, nothing that
+    orders, relates or lists them."""
+
+    models: frozenset[str]
+    dates_moved: bool  # a changed model's last-verified date: the sitemaps' dates, the feed's
 
 
 @dataclass
@@ -232,6 +245,9 @@ class CatalogMemo:
     keeps_figures: bool = True
     inputs: tuple = ()  # (site, rubric, providers) the figures were worked out with
     figures: dict[str, tuple[ModelRecord, dict]] = field(default_factory=dict)  # id -> (record, ModelEntry fields)
+    # The last catalog, with the content and history it was made from, for the next build to patch
+    # (catalog_patch.py); only in a builder that builds again.
+    last: tuple[Catalog, ValidContent, list[Change] | None] | None = None
 
 
 def build_catalog(content: ValidContent, history: list[Change] | None = None,
@@ -258,7 +274,7 @@ def build_catalog(content: ValidContent, history: list[Change] | None = None,
     for change in history or []:
         changes_by_model.setdefault(change.model_id, []).append(change)
     for entry in ordered.values():
-        entry.price_history = price_history_chart(_price_points(entry, changes_by_model.get(entry.id, [])))
+        entry.price_history = price_history_of(entry, changes_by_model.get(entry.id, []))
     chosen = choose_pairs(ordered, site.compare.per_model, site.compare.pairs, memo.partners if memo else None)
     pairs = [build_pair(entries[a], entries[b]) for a, b in chosen]
     for pair in pairs:
@@ -284,6 +300,11 @@ def _featured_pairs(pairs: list[Pair], newest: list[str], declared: list[tuple[s
     declared_slugs = {pair_slug(a, b) for a, b in declared}
     return [pair for pair in pairs
             if pair.a.id in newest_ids or pair.b.id in newest_ids or pair.slug in declared_slugs]
+
+
+def price_history_of(entry: ModelEntry, changes: list[Change]) -> LineChart | None:
+    """The chart of a model's prices over time, from its record and its `changes` in the history."""
+    return price_history_chart(_price_points(entry, changes))
 
 
 def _price_points(entry: ModelEntry, changes: list[Change]) -> list[PricePoint]:
@@ -331,10 +352,8 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
     for model_id, record in content.models.items():
         found = kept.get(model_id)
         if found is None or found[0] is not record:
-            entry = _model_entry(model_id, record, providers, content.site)
-            entry.inconsistencies = find_inconsistencies(record, entry.offerings)
-            entry.fit_scores = fit_scores(entry, content.rubric)
-            found = (record, {name: getattr(entry, name) for name in _OWN_FIGURES})
+            entry = own_entry(model_id, record, providers, content)
+            found = (record, own_figures(entry))
         else:
             entry = ModelEntry(model_id, record, providers[record.maker], **found[1])
         figures[model_id] = found
@@ -348,6 +367,19 @@ def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
 _OWN_FIGURES = ("headline", "blended", "monthly_cost", "cached_saving", "batch_saving", "offerings",
                 "scenario_costs", "capabilities", "capability_ids", "capability_bits", "shown_records",
                 "inconsistencies", "fit_scores", "made_from_figures")
+
+
+def own_entry(model_id: str, record: ModelRecord, providers: dict[str, ProviderEntry],
+              content: ValidContent) -> ModelEntry:
+    """A model's entry with the figures of its own record (_OWN_FIGURES), unrelated to other models yet."""
+    entry = _model_entry(model_id, record, providers, content.site)
+    entry.inconsistencies = find_inconsistencies(record, entry.offerings)
+    entry.fit_scores = fit_scores(entry, content.rubric)
+    return entry
+
+
+def own_figures(entry: ModelEntry) -> dict:
+    return {name: getattr(entry, name) for name in _OWN_FIGURES}
 
 
 def _same_inputs(before: tuple, now: tuple) -> bool:

@@ -17,7 +17,7 @@ from .catalog import Catalog
 from .changelog import feed_updated
 from .incremental import Fingerprints, digest, record_name
 from .search_index import bundle_members, searchable
-from .sitemap import part_path, sitemap_parts
+from .sitemap import part_path, sitemap_fingerprint, sitemap_parts
 
 SITE_DEPENDENCY = "site"
 HISTORY_DEPENDENCY = "history"
@@ -126,6 +126,59 @@ def page_path(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+@dataclass
+class RoutesMemo:
+    """What a builder that builds again keeps of its routes stage: the routes of its catalog at a
+    revision, and what was derived from them, for the catalog's next patch (catalog_patch.py)."""
+
+    catalog: Catalog | None = None
+    revision: int = -1
+    routes: list[Route] = field(default_factory=list)
+    listed: list[Route] = field(default_factory=list)
+    derived: Fingerprints = field(default_factory=dict)
+    dated: list[Route] = field(default_factory=list)  # those whose context holds the feed's date
+
+
+def routes_for(catalog: Catalog, memo: RoutesMemo | None = None) -> tuple[list[Route], list[Route], Fingerprints]:
+    """Every route, the pages the sitemaps list, and the fingerprints derived from them (derived_fingerprints
+    and the sitemap's). After a patch of the catalog the memo's routes still hold: they are brought up to
+    date here instead of being made again."""
+    if (memo is not None and memo.catalog is catalog and catalog.patched is not None
+            and memo.revision == catalog.revision - 1):
+        _follow_patch(memo, catalog)
+    else:
+        routes = build_routes(catalog)
+        listed = listed_pages(routes)
+        derived = {**derived_fingerprints(routes, catalog), SITEMAP_DEPENDENCY: sitemap_fingerprint(listed, catalog)}
+        if memo is None:
+            return routes, listed, derived
+        memo.catalog, memo.routes, memo.listed, memo.derived = catalog, routes, listed, derived
+        memo.dated = [route for route in routes if "updated" in route.context]  # the changelog and the feed
+    memo.revision = catalog.revision
+    return memo.routes, memo.listed, dict(memo.derived)
+
+
+def _follow_patch(memo: RoutesMemo, catalog: Catalog) -> None:
+    """The routes and derived fingerprints of a catalog patched since they were made: only the
+    feed's date, the changed models' related lists and price history, and the sitemaps' dates can
+    have moved (catalog_patch._same_place)."""
+    patch = catalog.patched
+    updated = _feed_updated(catalog)
+    moved = patch.dates_moved or any(route.context["updated"] != updated for route in memo.dated)
+    for route in memo.dated:
+        route.context["updated"] = updated
+    derived = memo.derived
+    derived[FEED_DATE_DEPENDENCY] = updated.isoformat()
+    derived.update((related_dependency(model_id), _related_fingerprint(catalog.models[model_id]))
+                   for model_id in patch.models)
+    if moved:
+        derived[SITEMAP_DEPENDENCY] = sitemap_fingerprint(memo.listed, catalog)
+
+
+def _feed_updated(catalog: Catalog) -> datetime.datetime:
+    return feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
+
+
 def build_routes(catalog: Catalog) -> list[Route]:
     # Dependency names, made once each: tens of thousands of pages name them.
     model_names = {m: record_name("models", m) for m in catalog.models}
@@ -134,7 +187,7 @@ def build_routes(catalog: Catalog) -> list[Route]:
     every_provider = frozenset(provider_names.values())
     everything = every_model | every_provider
     page_size = catalog.site.listings.page_size
-    updated = feed_updated(catalog.changes or [], catalog.newest_verified or datetime.date(1970, 1, 1))
+    updated = _feed_updated(catalog)
     # The first page also shows the counts, the filters' choices and the price chart.
     routes = _list_pages("home", "", "pages/home.html", {}, {"models": list(catalog.models.values())}, page_size,
                          first_page_depends=everything)

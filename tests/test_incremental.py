@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from atlas import parallel, search_index
+from atlas.catalog import Patch
 from atlas.incremental import BuildState
 from atlas.output_lock import OutputLock
 from atlas.pipeline import SiteBuilder, build
@@ -215,6 +216,51 @@ def test_one_builder_through_every_edit_matches_clean_builds(workspace, monkeypa
                                                            f"session-{edit.replace(' ', '-')}")
 
 
+def test_a_dev_server_edit_of_figures_patches_the_last_catalog_and_keeps_its_routes(workspace):
+    """catalog_patch: a price or date edit changes the last build's catalog in place and keeps its
+    routes, and only the routes that name the edited record are checked; an edit that moves the
+    model in the display order builds both anew. Either way the pages are a clean build's."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    pages = builder.build().pages
+    catalog, routes = builder.derived.last[0], builder.last_routes
+    for step, (old, new) in enumerate([("  input: 1.10\n", "  input: 0.95\n"),
+                                       ("last_verified: 2026-04-28", "last_verified: 2026-05-02")]):
+        replace_in(content / "models" / "alpha-mini.yaml", old, new)
+        report = builder.build()
+        assert builder.derived.last[0] is catalog and builder.last_routes is routes
+        assert catalog.patched == Patch(frozenset({"alpha-mini"}), dates_moved=step == 1)
+        assert report.pages == pages and 0 < report.rendered < pages
+        assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, f"patched-{step}")
+    replace_in(content / "models" / "alpha-mini.yaml", "released: 2025-04-16", "released: 2019-04-16")
+    builder.build()
+    assert builder.derived.last[0] is not catalog and builder.last_routes is not routes
+    assert builder.derived.last[0].patched is None
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "moved")
+
+
+def test_a_patched_catalog_after_a_failed_render_matches_a_clean_build(workspace):
+    """A render that fails half-way leaves the catalog patched, and some pages' figures worked out
+    from it; the next build, once the template is mended, shows the figures of the records as they are."""
+    tmp_path, content, templates, locales, incremental = workspace
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    page = templates / "pages" / "model.html"
+    good = page.read_text(encoding="utf-8")
+    # Fails in the second language, once the first has worked out the model's questions and answers.
+    sources = '{% include "partials/model/sources.html" %}'
+    page.write_text(good.replace(sources, sources + "{% if locale == 'es' and model.id == 'alpha-mini' %}{{ no_such_value.at_all }}{% endif %}"),
+                    encoding="utf-8")
+    replace_in(content / "models" / "alpha-mini.yaml", "  input: 1.10\n", "  input: 0.95\n")
+    with pytest.raises(Exception):
+        builder.build()
+    page.write_text(good, encoding="utf-8")
+    replace_in(content / "models" / "alpha-mini.yaml", "  input: 0.95\n", "  input: 0.90\n")
+    builder.build()
+    assert builder.derived.last[0].patched is not None
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "after-failure")
+
+
 def test_a_failed_build_does_not_confuse_the_next_one(workspace):
     tmp_path, content, templates, locales, incremental = workspace
     builder = SiteBuilder(incremental, preview=True)
@@ -371,9 +417,18 @@ def _random_edit(rng: random.Random, content: Path, step: int) -> str:
     ids = sorted(records)
     model_id = rng.choice(ids)
     data = records[model_id]
-    kind = rng.choice(["price", "price", "family", "alternatives", "released", "new", "deleted"])
+    kind = rng.choice(["price", "price", "host price", "verified", "tagline", "family", "alternatives", "released",
+                       "new", "deleted"])
+    hosted = [offering for offering in data.get("offerings", []) if offering.get("input")]
     if kind == "price" and (data.get("pricing") or {}).get("input"):
         data["pricing"]["input"] = round(data["pricing"]["input"] * rng.choice([0.25, 0.9, 1.1, 4]), 4)
+    elif kind == "host price" and hosted:
+        offering = rng.choice(hosted)
+        offering["input"] = round(offering["input"] * rng.choice([0.5, 0.95, 1.05, 2]), 4)
+    elif kind == "verified":
+        data["last_verified"] = datetime.date(2026, 10, 1) + datetime.timedelta(days=rng.randint(0, 40))
+    elif kind == "tagline":
+        data["tagline"] = f"Edited at step {step}."
     elif kind == "family":
         data["family"] = records[rng.choice(ids)].get("family") or "solo"
     elif kind == "alternatives":
