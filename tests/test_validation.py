@@ -191,3 +191,23 @@ def test_a_builder_that_validates_again_finds_what_an_edit_breaks(content_copy):
     assert problems_kept() == []
     edit(content_copy / "site.yaml", "locales: [en, es]", "locales: [en]")  # every record's Spanish is now unknown
     assert "'es' is not one of the site's locales" in problems_kept()[0].message
+
+
+def test_a_builder_that_validates_again_finds_the_ids_an_unedited_record_names_gone(content_copy):
+    """A long-running builder checks the references of unchanged records again only when the ids
+    change: deleting a provider or a model breaks the records that name it, which were not edited."""
+    memo = {}
+
+    def problems_kept():
+        files, problems = load_content(content_copy, content_copy.parent)
+        return problems + validate_content(files, memo)[1]
+
+    assert problems_kept() == []
+    host = content_copy / "providers" / "hostco.yaml"
+    kept = host.read_text(encoding="utf-8")
+    host.unlink()
+    assert any("unknown provider 'hostco'" in problem.message for problem in problems_kept())
+    host.write_text(kept, encoding="utf-8")
+    assert problems_kept() == []
+    (content_copy / "models" / "beta-open.yaml").unlink()  # alpha-mini names it as an alternative
+    assert "unknown model 'beta-open'" in only(problems_kept(), "beta-open").message
