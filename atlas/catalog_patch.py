@@ -12,9 +12,11 @@ that move; a provider, the site configuration, the rubric or the history changed
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from .catalog import Catalog, CatalogMemo, ModelEntry, Patch, build_catalog, own_entry, own_figures, price_history_of
 from .charts import price_quality_scatter
-from .compare import choose_pairs
+from .compare import Pair, pairs_stay
 from .history import Change
 from .validate import ValidContent
 
@@ -45,22 +47,23 @@ def _patched(last: tuple[Catalog, ValidContent, list[Change] | None], content: V
             return None
         fresh[model_id] = entry
     # From here the catalog changes: when the pairs move, the full road builds a new one.
-    dates_moved = False
+    site = content.site
+    dates_moved = any(catalog.models[model_id].record.last_verified != entry.record.last_verified
+                      for model_id, entry in fresh.items())
+    chart_moves = _chart_moves(catalog, fresh)
     for model_id, entry in fresh.items():
         kept = catalog.models[model_id]
-        dates_moved |= kept.record.last_verified != entry.record.last_verified
         _take_figures(kept, entry)
         memo.figures[model_id] = (entry.record, own_figures(kept))
-    site = content.site
-    chosen = choose_pairs(catalog.models, site.compare.per_model, site.compare.pairs, memo.partners)
-    if chosen != [(pair.a.id, pair.b.id) for pair in catalog.pairs]:
+    if not pairs_stay(catalog.models, fresh, site.compare.per_model, memo.partners):
         return None
     for model_id in fresh:
         kept = catalog.models[model_id]
         changes = [change for change in history or [] if change.model_id == model_id]
         kept.price_history = price_history_of(kept, changes)
     _forget_page_figures(catalog)
-    catalog.price_quality = price_quality_scatter(list(catalog.models.values()), site.listings.chart_points)
+    if chart_moves:
+        catalog.price_quality = price_quality_scatter(list(catalog.models.values()), site.listings.chart_points)
     catalog.revision += 1
     catalog.patched = Patch(frozenset(fresh), dates_moved)
     return catalog
@@ -87,6 +90,18 @@ def _same_place(kept: ModelEntry, fresh: ModelEntry) -> bool:
             and sorted(hosts) == sorted(offering.provider_id for offering in kept.offerings))
 
 
+def _chart_moves(catalog: Catalog, fresh: dict[str, ModelEntry]) -> bool:
+    """Whether the price-quality chart (charts.price_quality_scatter) may change: which models have a
+    price and which benchmarks, or the price or scores of a model it plots."""
+    plotted = {id(point.model) for point in catalog.price_quality.points} if catalog.price_quality else set()
+    for model_id, entry in fresh.items():
+        kept = catalog.models[model_id]
+        if (id(kept) in plotted or bool(kept.blended) != bool(entry.blended)
+                or kept.record.benchmarks != entry.record.benchmarks):
+            return True
+    return False
+
+
 def _take_figures(kept: ModelEntry, fresh: ModelEntry) -> None:
     """The fresh entry's own figures, into the kept entry. Its offerings are updated in place too:
     the providers' lists and the provider pages' rows hold them."""
@@ -102,9 +117,12 @@ def _take_figures(kept: ModelEntry, fresh: ModelEntry) -> None:
 
 def _forget_page_figures(catalog: Catalog) -> None:
     """What pages worked out from the old figures (a model's questions, a pair's rows) is dropped:
-    a page rendered since forgot its own, but a build that failed half-way may have left some."""
-    for entry in catalog.models.values():
-        entry.forget_page_figures()
-    for pair in catalog.pairs:
-        pair.forget_page_figures()
+    a page rendered since forgot its own, but a build that failed half-way may have left some.
+    Only objects holding more than their fields are asked (ten thousand models, forty thousand pairs)."""
+    for holder in (*catalog.models.values(), *catalog.pairs):
+        if len(vars(holder)) > _FIELDS[type(holder)]:
+            holder.forget_page_figures()
+
+
+_FIELDS = {ModelEntry: len(fields(ModelEntry)), Pair: len(fields(Pair))}
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from atlas.catalog import CatalogMemo, build_catalog
-from atlas.compare import PairMemo, choose_pairs
+from atlas.compare import PairMemo, choose_pairs, pairs_stay
 from atlas.load import load_content
 from atlas.pipeline import load_catalog
 from atlas.routes import build_routes
@@ -198,3 +198,37 @@ def test_pairs_chosen_with_a_memo_equal_those_chosen_afresh_through_random_edits
         for _ in range(12):
             models = _random_edit(rng, models)
             assert choose_pairs(models, per_model, [], memo) == choose_pairs(models, per_model, [])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pairs_stay_when_and_only_when_choose_pairs_would_choose_the_same(seed):
+    """catalog_patch asks compare.pairs_stay instead of choosing the pairs again after an edit of
+    one model's traits (price, capabilities, context; family and maker stay). It says they stay
+    when choosing afresh gives the same pairs and every model the same neighbours, and then the
+    memo is the one choosing leaves; it says they move when either differs."""
+    rng = random.Random(seed)
+    stayed = moved = 0
+    for _ in range(6):
+        models = {m.id: m for m in (_random_model(rng, n) for n in range(rng.randint(5, 150)))}
+        per_model = rng.choice([1, 2, 5])
+        memo = PairMemo()
+        last = choose_pairs(models, per_model, [], memo)
+        for _ in range(15):
+            target = models[rng.choice(list(models))]
+            fresh = _random_model(rng, 0)
+            trait = rng.choice(["blended", "capability_bits", "context"])
+            if trait == "context":
+                target.record.limits.context = fresh.record.limits.context
+            else:
+                setattr(target, trait, getattr(fresh, trait))
+            now = choose_pairs(models, per_model, [], expected := PairMemo())
+            if pairs_stay(models, [target.id], per_model, memo):
+                stayed += 1
+                assert now == last
+                assert (memo.traits, memo.by_price, memo.heads, memo.nearest) == (
+                    expected.traits, expected.by_price, expected.heads, expected.nearest)
+            else:
+                moved += 1
+                assert now != last or expected.nearest != memo.nearest
+                last = choose_pairs(models, per_model, [], memo)
+    assert stayed and moved
