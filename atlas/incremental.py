@@ -53,6 +53,9 @@ def fingerprint_files(prefix: str, folder: Path, pattern: str) -> Fingerprints:
             for path in sorted(folder.rglob(pattern)) if path.is_file()}
 
 
+_ABSENT = object()  # a name the last build had no fingerprint for
+
+
 @dataclass
 class BuildState:
     """What the last build depended on: each output file's dependency names, and one value per name.
@@ -93,8 +96,9 @@ class BuildState:
 
     def compare(self, now: Fingerprints) -> None:
         """Note which fingerprints changed since the last build; call once per build, before `is_current`."""
-        names = self.fingerprints.keys() | now.keys()
-        self.changed = frozenset(name for name in names if self.fingerprints.get(name) != now.get(name))
+        before = self.fingerprints.get
+        changed = [name for name, value in now.items() if before(name, _ABSENT) != value]
+        self.changed = frozenset(changed).union(self.fingerprints.keys() - now.keys())
         self.fingerprints = dict(now)
 
     def is_current(self, output_file: str, depends_on: Depends, present: Callable[[str], bool]) -> bool:

@@ -198,7 +198,8 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
         with timings.stage("search index"):
             result.pending_search = index_for_search(
                 plan.routes, renderer, writer, result, present, search or SearchCache(),
-                plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"], search_bundles(plan.routes), defer_search)
+                plan.fingerprints[f"template:{DOCUMENT_TEMPLATE}"], search_bundles(plan.routes), defer_search,
+                known_routes)
     return result
 
 

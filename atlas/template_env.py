@@ -7,6 +7,8 @@ fragments rendered once) is never older than the build.
 from __future__ import annotations
 
 import pickle
+from itertools import compress
+from operator import itemgetter, not_
 from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +120,9 @@ class CarriedFragments:
         # A fragment older than this build whose names changed is dropped now: were it left
         # until a page asked for it, a later build, which compares against its own changes
         # only, would take it for current.
-        stale = [key for key, (_, _, depends) in self.kept.items() if not depends.isdisjoint(self.changed)]
-        for key in stale:
+        # In C, not a Python loop: a dev server keeps the rows of every model, 60,000 at 10,000 models.
+        current = map(self.changed.isdisjoint, map(itemgetter(2), self.kept.values()))
+        for key in list(compress(self.kept, map(not_, current))):
             del self.kept[key]
 
     def get(self, key: tuple[str, Hashable]) -> tuple[Markup, frozenset[str]] | None:

@@ -217,15 +217,17 @@ def test_one_builder_through_every_edit_matches_clean_builds(workspace, monkeypa
 
 
 def test_a_dev_server_edit_of_figures_patches_the_last_catalog_and_keeps_its_routes(workspace):
-    """catalog_patch: a price or date edit changes the last build's catalog in place and keeps its
-    routes, and only the routes that name the edited record are checked; an edit that moves the
-    model in the display order builds both anew. Either way the pages are a clean build's."""
+    """catalog_patch: a price, date or tagline edit changes the last build's catalog in place and
+    keeps its routes, only the routes that name the edited record are checked, and the search
+    index is looked at only when a document changed; an edit that moves the model in the display
+    order builds both anew. Either way the pages are a clean build's."""
     tmp_path, content, templates, locales, incremental = workspace
     builder = SiteBuilder(incremental, preview=True)
     pages = builder.build().pages
     catalog, routes = builder.derived.last[0], builder.last_routes
-    for step, (old, new) in enumerate([("  input: 1.10\n", "  input: 0.95\n"),
-                                       ("last_verified: 2026-04-28", "last_verified: 2026-05-02")]):
+    edits = [("  input: 1.10\n", "  input: 0.95\n"), ("last_verified: 2026-04-28", "last_verified: 2026-05-02"),
+             ("The small reasoning model of the Alpha line.", "The small reasoning model.")]  # its search document
+    for step, (old, new) in enumerate(edits):
         replace_in(content / "models" / "alpha-mini.yaml", old, new)
         report = builder.build()
         assert builder.derived.last[0] is catalog and builder.last_routes is routes
