@@ -12,9 +12,11 @@ that move; a provider, the site configuration, the rubric or the history changed
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import fields
 
-from .catalog import Catalog, CatalogMemo, ModelEntry, Patch, build_catalog, own_entry, own_figures, price_history_of
+from .catalog import (Catalog, CatalogMemo, ModelEntry, OfferingEntry, Patch, build_catalog, own_entry, own_figures,
+                      price_history_of)
 from .charts import price_quality_scatter
 from .compare import Pair, pairs_stay
 from .history import Change
@@ -86,7 +88,7 @@ def _same_place(kept: ModelEntry, fresh: ModelEntry) -> bool:
     return (old.name == new.name and old.released == new.released and old.maker == new.maker
             and old.family == new.family and old.alternatives == new.alternatives and old.successor == new.successor
             and old.modalities == new.modalities and kept.capability_ids == fresh.capability_ids
-            and kept.shown_records == fresh.shown_records and len(set(hosts)) == len(hosts)
+            and kept.shown_records == fresh.shown_records
             and sorted(hosts) == sorted(offering.provider_id for offering in kept.offerings))
 
 
@@ -104,15 +106,26 @@ def _chart_moves(catalog: Catalog, fresh: dict[str, ModelEntry]) -> bool:
 
 def _take_figures(kept: ModelEntry, fresh: ModelEntry) -> None:
     """The fresh entry's own figures, into the kept entry. Its offerings are updated in place too:
-    the providers' lists and the provider pages' rows hold them."""
-    by_host = {offering.provider_id: offering for offering in kept.offerings}
-    for offering in fresh.offerings:
-        vars(by_host[offering.provider_id]).update(vars(offering))
+    the providers' lists and the provider pages' rows hold them, each host's in the entry's order
+    (cheapest first), so a host's first offering of the model takes the values of its first now."""
+    old, new = _by_host(kept.offerings), _by_host(fresh.offerings)
+    for key, offering in new.items():
+        vars(old[key]).update(vars(offering))
     figures = own_figures(fresh)
-    figures["offerings"] = [by_host[offering.provider_id] for offering in fresh.offerings]
+    figures["offerings"] = [old[key] for key in new]
     kept.record = fresh.record
     for name, value in figures.items():
         setattr(kept, name, value)
+
+
+def _by_host(offerings: list[OfferingEntry]) -> dict[tuple[str, int], OfferingEntry]:
+    """Offerings by host and rank among the host's offerings of the model: a host may sell two
+    variants of one model (models.dev lists 3 such hosts for o4-mini)."""
+    found, seen = {}, Counter()
+    for offering in offerings:
+        found[offering.provider_id, seen[offering.provider_id]] = offering
+        seen[offering.provider_id] += 1
+    return found
 
 
 def _forget_page_figures(catalog: Catalog) -> None:

@@ -241,6 +241,28 @@ def test_a_dev_server_edit_of_figures_patches_the_last_catalog_and_keeps_its_rou
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "moved")
 
 
+def test_a_patch_keeps_a_hosts_two_offerings_of_a_model_in_their_order(workspace):
+    """A host may sell two variants of a model (models.dev lists several for o4-mini). A price edit
+    that makes the second the cheaper swaps them in the model's offerings and in the host's list:
+    the patched catalog shows them as a clean build does."""
+    tmp_path, content, templates, locales, incremental = workspace
+    record = content / "models" / "alpha-mini.yaml"
+    host = "  - {provider: hostco, model_id: acme/alpha-mini, input: 0.99,"
+    variant = ("  - {provider: hostco, model_id: acme/alpha-mini-fast, input: 1.05, output: 4.20, context: 200000, "
+               "max_output: 100000, released: 2025-04-16, input_modalities: [text, image]}\n")
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace(host, variant + host, 1), encoding="utf-8")
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    catalog = builder.derived.last[0]
+    replace_in(record, "acme/alpha-mini-fast, input: 1.05", "acme/alpha-mini-fast, input: 0.50")
+    builder.build()
+    assert builder.derived.last[0] is catalog and catalog.patched is not None
+    assert [o.offering.model_id for o in catalog.models["alpha-mini"].offerings if o.provider_id == "hostco"] == [
+        "acme/alpha-mini-fast", "acme/alpha-mini"]
+    assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "two-offerings")
+
+
 def test_a_patched_catalog_after_a_failed_render_matches_a_clean_build(workspace):
     """A render that fails half-way leaves the catalog patched, and some pages' figures worked out
     from it; the next build, once the template is mended, shows the figures of the records as they are."""
