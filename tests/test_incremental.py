@@ -263,6 +263,18 @@ def test_a_patch_keeps_a_hosts_two_offerings_of_a_model_in_their_order(workspace
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "two-offerings")
 
 
+def test_a_long_lived_builder_keeps_the_api_index_lines_of_a_build_rendered_in_workers(workspace, monkeypatch):
+    """Each model's line of the API index is kept with its figures for the next build
+    (data_outputs._summary_line). A dev server's builder makes the index in its own process
+    when workers render the rest, so the first edit after such a build does not make them all again."""
+    tmp_path, content, templates, locales, incremental = workspace
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    EDITS["record"](content, templates, locales)  # the index is stale, and rendered with the rest
+    builder = SiteBuilder(incremental, preview=True)
+    assert builder.build().rendered > 1
+    assert all(entry.made_from_figures for entry in builder.derived.last[0].models.values())
+
+
 def test_a_patched_catalog_after_a_failed_render_matches_a_clean_build(workspace):
     """A render that fails half-way leaves the catalog patched, and some pages' figures worked out
     from it; the next build, once the template is mended, shows the figures of the records as they are."""
