@@ -175,14 +175,20 @@ def test_check_formats_for_people_ci_and_tools(tmp_path, content_copy):
     assert check("--no-such-flag").returncode == 2
 
 
-def test_a_builder_that_validates_again_finds_what_an_edit_breaks(content_copy):
-    """A long-running builder skips the own rules of records that passed them, under the same locales only."""
+def validating_again(content: Path):
+    """Every problem of `content` as a long-running builder finds it: one validation memo for every call."""
     memo = {}
 
     def problems_kept():
-        files, problems = load_content(content_copy, content_copy.parent)
+        files, problems = load_content(content, content.parent)
         return problems + validate_content(files, memo)[1]
 
+    return problems_kept
+
+
+def test_a_builder_that_validates_again_finds_what_an_edit_breaks(content_copy):
+    """A long-running builder skips the own rules of records that passed them, under the same locales only."""
+    problems_kept = validating_again(content_copy)
     assert problems_kept() == []
     record = content_copy / "models" / "alpha-pro.yaml"
     edit(record, "limits: {context: 200000, max_output: 100000}", "limits: {context: 200000, max_output: 300000}")
@@ -196,12 +202,7 @@ def test_a_builder_that_validates_again_finds_what_an_edit_breaks(content_copy):
 def test_a_builder_that_validates_again_finds_the_ids_an_unedited_record_names_gone(content_copy):
     """A long-running builder checks the references of unchanged records again only when the ids
     change: deleting a provider or a model breaks the records that name it, which were not edited."""
-    memo = {}
-
-    def problems_kept():
-        files, problems = load_content(content_copy, content_copy.parent)
-        return problems + validate_content(files, memo)[1]
-
+    problems_kept = validating_again(content_copy)
     assert problems_kept() == []
     host = content_copy / "providers" / "hostco.yaml"
     kept = host.read_text(encoding="utf-8")
