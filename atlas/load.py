@@ -136,7 +136,7 @@ class ParseCache:
 
     def get(self, file: str, stat: os.stat_result) -> tuple[str, bytes] | None:
         entry = self.entries.get(file)
-        if entry is None or entry[0] != (stat.st_mtime_ns, stat.st_size, stat.st_ino):  # _key, inline
+        if entry is None or entry[0] != self._key(stat):
             return None
         self.used[file] = entry
         return entry[1], entry[2]
@@ -191,22 +191,23 @@ def load_content(content_dir: Path, root: Path | None = None,
             return documents
         shown = _display(folder, root)  # once a folder: resolving every file's path costs a dozen syscalls
         where = str(folder)
-        records: dict[str, os.stat_result] = {}  # by file name; strings, not Paths: ten times cheaper
+        records: dict[str, tuple[str, os.stat_result]] = {}  # file -> (stem, stat); strings: Paths cost ten times more
         for name in sorted(os.listdir(folder)):
             stem, suffix = os.path.splitext(name)
             if suffix == ".yml":
                 problems.append(Problem(f"{shown}/{name}", None, None,
                                         "content files must end in .yaml", f"rename it to {stem}.yaml"))
             elif suffix == ".yaml" and not name.startswith("."):
+                file = f"{where}/{name}"
                 try:
-                    records[name] = os.stat(f"{where}/{name}")  # once: the parse cache's check and the load share it
+                    records[file] = (stem, os.stat(file))  # once: the parse cache's check and the load share it
                 except OSError:
                     continue  # deleted while being listed
-        cache.parse_missing({f"{where}/{name}": stat for name, stat in records.items()})
-        for name, stat in records.items():
-            document = load_document(f"{where}/{name}", f"{shown}/{name}", problems, stat=stat)
+        cache.parse_missing({file: stat for file, (_, stat) in records.items()})
+        for file, (stem, stat) in records.items():
+            document = load_document(file, f"{shown}/{stem}.yaml", problems, stat=stat)
             if document is not None:
-                documents[name[:-len(".yaml")]] = document
+                documents[stem] = document
         return documents
 
     site_path = content_dir / "site.yaml"
