@@ -98,12 +98,13 @@ class BuildReport:
 
 def load_catalog(project: Project, timings: Timings | None = None, fingerprints: Fingerprints | None = None,
                  parsed: ParseCache | None = None, validated: Memo | None = None,
-                 derived: CatalogMemo | None = None) -> tuple[Catalog | None, list[Problem]]:
+                 derived: CatalogMemo | None = None,
+                 release: Callable[[], None] = lambda: None) -> tuple[Catalog | None, list[Problem]]:
     """Stages 1–3; returns every content problem found, or the catalog when there are none.
 
     With `fingerprints`, also records a fingerprint of every content file and of the history.
     `parsed`, `validated` and `derived` carry parsed files, validated records and derived
-    figures from build to build.
+    figures from build to build; `release`: see catalog_patch.catalog_for.
     """
     timings = timings or Timings()
     with timings.stage("load"):
@@ -116,7 +117,7 @@ def load_catalog(project: Project, timings: Timings | None = None, fingerprints:
     with timings.stage("history"):
         history = read_history(project.content_dir)
     with timings.stage("catalog"):
-        catalog = catalog_for(content, history, derived)
+        catalog = catalog_for(content, history, derived, release)
     if fingerprints is not None:
         fingerprints.update({name: document.digest for name, document in content.documents.items()})
         fingerprints.update({name_dependency(model_id): record.name for model_id, record in content.models.items()})
@@ -395,7 +396,8 @@ class SiteBuilder:
         check_output_folder(project.output_dir, project.root)
         timings = Timings()
         fingerprints: Fingerprints = {}
-        catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated, self.derived)
+        catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated, self.derived,
+                                         self._release_routes)
         if catalog is None:
             raise ContentError(problems)
         if not self.again:
@@ -437,6 +439,12 @@ class SiteBuilder:
             if not self.preview:
                 self._save()
         return BuildReport(result.pages, result.rendered, stats, timings)
+
+    def _release_routes(self) -> None:
+        """Let go of the last build's routes, and through them of its catalog, before a catalog is built anew."""
+        self.last_routes = None
+        if self.routes is not None:
+            self.routes = RoutesMemo()
 
     def _carried_fragments(self, state: BuildState) -> dict[str, CarriedFragments] | None:
         """The table rows and other fragments this build may reuse, and keeps for the next.

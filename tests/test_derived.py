@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import random
+import weakref
 from types import SimpleNamespace
 
 import pytest
 
+from atlas import catalog_patch
 from atlas.catalog import CatalogMemo, build_catalog
 from atlas.compare import PairMemo, choose_pairs, pairs_stay
 from atlas.load import load_content
@@ -126,6 +129,29 @@ def test_a_catalog_kept_between_builds_equals_a_clean_one():
     assert [p.slug for p in kept.pairs] == [p.slug for p in clean.pairs]
     assert _figures(kept) == _figures(clean)
     assert kept.models["alpha-mini-0"].blended == pytest.approx(0.02 * 0.7 + 0.08 * 0.3)
+
+
+def test_a_catalog_built_anew_is_built_once_the_last_one_is_let_go(monkeypatch):
+    """catalog_patch.catalog_for: when an edit takes the full road (here a model deleted), the last
+    catalog is unreachable, and `release` has been called, before its successor is built: a dev
+    server would otherwise hold both at once."""
+    content = _bigger_content(10)
+    memo = CatalogMemo()
+    last = weakref.ref(catalog_patch.catalog_for(content, None, memo))
+    models = dict(content.models)
+    del models["alpha-pro-0"]
+    edited = content.__class__(content.site, content.providers, models, content.documents, content.rubric)
+    seen, released = [], []
+    real = catalog_patch.build_catalog
+
+    def building(*args, **kwargs):
+        gc.collect()
+        seen.append((last() is None, bool(released)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_patch, "build_catalog", building)
+    catalog_patch.catalog_for(edited, None, memo, release=lambda: released.append(True))
+    assert seen == [(True, True)]
 
 
 def test_the_compare_index_lists_the_newest_models_pairs_and_the_declared_ones():
