@@ -344,9 +344,9 @@ def _display_order(entry: ModelEntry) -> tuple:
 def _model_entries(content: ValidContent, providers: dict[str, ProviderEntry],
                    memo: CatalogMemo | None) -> dict[str, ModelEntry]:
     """An entry per model, with the figures of its own record; from `memo` for a record seen before."""
-    inputs = (content.site, content.rubric, content.providers)
+    inputs = figure_inputs(content)
     memo = memo if memo is not None and memo.keeps_figures else None
-    kept = memo.figures if memo is not None and _same_inputs(memo.inputs, inputs) else {}
+    kept = memo.figures if memo is not None and same_inputs(memo.inputs, inputs) else {}
     figures: dict[str, tuple[ModelRecord, dict]] = {}
     entries = {}
     for model_id, record in content.models.items():
@@ -382,7 +382,14 @@ def own_figures(entry: ModelEntry) -> dict:
     return {name: getattr(entry, name) for name in _OWN_FIGURES}
 
 
-def _same_inputs(before: tuple, now: tuple) -> bool:
+def figure_inputs(content: ValidContent) -> tuple:
+    """What a model's own figures are worked out with besides its record: the site, the rubric, the providers."""
+    return content.site, content.rubric, content.providers
+
+
+def same_inputs(before: tuple, now: tuple) -> bool:
+    """Whether two `figure_inputs` are the very same records (validation hands back the very record
+    for an unchanged file)."""
     if not before:
         return False
     site, rubric, providers = before

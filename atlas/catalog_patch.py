@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import fields
 from typing import Callable
 
-from .catalog import (Catalog, CatalogMemo, ModelEntry, OfferingEntry, Patch, build_catalog, own_entry, own_figures,
-                      price_history_of)
+from .catalog import (Catalog, CatalogMemo, ModelEntry, OfferingEntry, Patch, build_catalog, figure_inputs,
+                      own_entry, own_figures, price_history_of, same_inputs)
 from .charts import price_quality_scatter
 from .compare import Pair, pairs_stay
 from .history import Change
@@ -79,12 +79,8 @@ def _patched(last: tuple[Catalog, ValidContent, list[Change] | None], content: V
 
 
 def _same_surroundings(before: ValidContent, now: ValidContent) -> bool:
-    """The same site configuration, rubric and providers (validation hands back the very record for
-    an unchanged file), and the same models, if not the same records."""
-    return (now.site is before.site and now.rubric is before.rubric
-            and now.providers.keys() == before.providers.keys()
-            and all(record is before.providers[pid] for pid, record in now.providers.items())
-            and now.models.keys() == before.models.keys())
+    """The same site configuration, rubric and providers, and the same models, if not the same records."""
+    return same_inputs(figure_inputs(before), figure_inputs(now)) and now.models.keys() == before.models.keys()
 
 
 def _same_place(kept: ModelEntry, fresh: ModelEntry) -> bool:
