@@ -134,6 +134,7 @@ class RenderResult:
     rendered_paths: set[str] = field(default_factory=set)  # pages rendered by this build
     documents: dict[str, bytes] = field(default_factory=dict)  # search documents of the pages rendered
     pending_search: list[PendingBundle] = field(default_factory=list)  # bundles left to index (defer_search)
+    renderer: Renderer | None = None  # the build's, for a long-lived builder's next (render_site's last_renderer)
 
     @property
     def rendered(self) -> int:
@@ -176,7 +177,7 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
                 state: BuildState | None = None, search: SearchCache | None = None,
                 carried: dict[str, CarriedFragments] | None = None, trust_output: bool = False,
                 defer_search: bool = False, keep_worker_fragments: bool = True,
-                known_routes: bool = False) -> RenderResult:
+                known_routes: bool = False, last_renderer: Renderer | None = None) -> RenderResult:
     """Stages 5–5b: every output file of the site, handed to `writer`; with a build state, only the stale ones.
 
     Pages go to the writer as they come from the render workers, so the site is never
@@ -186,17 +187,24 @@ def render_site(project: Project, plan: SitePlan, timings: Timings, writer: Site
     `keep_worker_fragments`: `carried` also gains the fragments render workers made (else only
     those made here, where the build renders few pages). `known_routes`: the plan's routes are
     those the state's files were made from, and the state holds every one of their files.
+    `last_renderer`: the last build's (`result.renderer`), used again when only records changed.
     """
     if state is not None:
         state.compare(plan.fingerprints)
+    # Only the files of routes that name a changed record can be stale (_render_all).
+    records_only = known_routes and state is not None and _only_records_changed(state.changed, plan.catalog.site.locales)
     result = RenderResult()
     for name, data in plan.assets.items():
         result.add(f"static/{name}", writer.put(f"static/{name}", data))
     with nullcontext(_everything_present) if trust_output else presence_test(project.output_dir) as present:
         with timings.stage("render"):
-            renderer = Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
-                                project.cache_dir, _carried_fragments(carried, state, plan.catalog.site.locales))
-            _render_all(plan, renderer, writer, result, state, present, keep_worker_fragments, known_routes)
+            fragments = _carried_fragments(carried, state, plan.catalog.site.locales)
+            renderer = result.renderer = (
+                last_renderer if records_only and last_renderer is not None
+                and last_renderer.serves_again(plan.catalog, plan.urls, plan.versions, fragments)
+                else Renderer(project.templates_dir, project.locales_dir, plan.catalog, plan.urls, plan.versions,
+                              project.cache_dir, fragments))
+            _render_all(plan, renderer, writer, result, state, present, keep_worker_fragments, records_only)
         with timings.stage("search index"):
             result.pending_search = index_for_search(
                 plan.routes, renderer, writer, result, present, search or SearchCache(),
@@ -242,11 +250,13 @@ def _every_page_depends_on(locale: str) -> frozenset[str]:
 
 def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: RenderResult,
                 state: BuildState | None, present: Callable[[str], bool], keep_worker_fragments: bool = True,
-                known_routes: bool = False) -> None:
+                records_only: bool = False) -> None:
     """Every stale page and data output, rendered on every core and written by this process as they come;
-    `present` tells whether a file is still in the output folder; `known_routes`: see render_site."""
+    `present` tells whether a file is still in the output folder; `records_only`: the plan's routes are
+    those the state's files were made from, the state holds every one of their files, and only records
+    changed since."""
     routes, jobs, kept, pages = plan.routes, [], 0, None
-    if known_routes and state is not None and _only_records_changed(state.changed, plan.catalog.site.locales):
+    if records_only and state is not None:
         # Only the files of routes that name a changed record can be stale: asking each of 120,000
         # files took 0.18 s of a rebuild at 10,000 models. The others are the state's, as they were.
         routes = [route for route in routes if not route.depends_on.isdisjoint(state.changed)]
@@ -359,6 +369,7 @@ class SiteBuilder:
         self.routes = RoutesMemo() if again else None  # for a catalog the next build patches (catalog_patch.py)
         self.last_routes: list[Route] | None = None  # those of the last good build
         self.last_files = 0  # the files of its state then: all those of its routes
+        self.renderer: Renderer | None = None  # the last good build's, with its compiled templates
         self.state: BuildState | None = None
         self.search: SearchCache | None = None
         self.fragments: dict[str, CarriedFragments] | None = None  # per locale: table rows, navigation
@@ -419,10 +430,12 @@ class SiteBuilder:
             trust_output = self.preview and self.state is not None and project.output_dir.is_dir()
             # The routes of the last build, patched (routes_for), and every file of theirs still in its state.
             known_routes = trust_output and plan.routes is self.last_routes and len(state.files) == self.last_files
+            last_renderer, self.renderer = self.renderer, None
             self.state = self.search = self.fragments = None  # until this build succeeds
             try:
                 result = render_site(project, plan, timings, writer, state, search, fragments, trust_output,
-                                     defer_search, keep_worker_fragments=self.again, known_routes=known_routes)
+                                     defer_search, keep_worker_fragments=self.again, known_routes=known_routes,
+                                     last_renderer=last_renderer)
                 with timings.stage("write"):
                     stats = writer.finish(result.outputs, result.written, state.outputs)
             except BaseException:
@@ -432,6 +445,7 @@ class SiteBuilder:
             state.settle(outputs=result.outputs, generation=lock.generation)
             self.state, self.search, self.fragments, self.generation = state, search, fragments, lock.generation
             self.last_routes, self.last_files = plan.routes, len(state.files)
+            self.renderer = result.renderer if self.again else None
             self.pending_search = result.pending_search
             # The dev server's builder saves when the server stops: pickling the state of 110,000
             # files took 0.3 s of each edit's rebuild, and the state on disk is only read by the
@@ -441,8 +455,9 @@ class SiteBuilder:
         return BuildReport(result.pages, result.rendered, stats, timings)
 
     def _release_routes(self) -> None:
-        """Let go of the last build's routes, and through them of its catalog, before a catalog is built anew."""
-        self.last_routes = None
+        """Let go of the last build's routes and renderer, and through them of its catalog, before a
+        catalog is built anew."""
+        self.last_routes = self.renderer = None
         if self.routes is not None:
             self.routes = RoutesMemo()
 

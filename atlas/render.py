@@ -83,6 +83,23 @@ class Renderer:
             for locale in site.locales
         }
 
+    def serves_again(self, catalog: Catalog, urls: SiteUrls, asset_versions: dict[str, str],
+                     carried: dict[str, CarriedFragments] | None) -> bool:
+        """Whether this renderer can render the next build of a long-lived builder, and if so, readies it.
+
+        It can when that build renders the very catalog this one was made for (patched in place,
+        catalog_patch.py) with the same URLs and assets, and the caller knows that no template,
+        translation or configuration changed. Its environments then keep their compiled templates:
+        loading them again took 15 ms of a 130 ms rebuild at 1,000 models. Fragments rendered
+        once are forgotten, as records they show may have changed.
+        """
+        if self.catalog is not catalog or self.urls != urls or self.asset_versions != asset_versions:
+            return False
+        for locale, env in self.environments.items():
+            env.fragments = {}
+            env.carried = (carried or {}).get(locale)
+        return True
+
     def compile_all(self) -> None:
         """Compile every template now, so forked render workers inherit them instead of compiling again."""
         for env in self.environments.values():

@@ -224,19 +224,21 @@ def test_a_dev_server_edit_of_figures_patches_the_last_catalog_and_keeps_its_rou
     tmp_path, content, templates, locales, incremental = workspace
     builder = SiteBuilder(incremental, preview=True)
     pages = builder.build().pages
-    catalog, routes = builder.derived.last[0], builder.last_routes
+    catalog, routes, renderer = builder.derived.last[0], builder.last_routes, builder.renderer
     edits = [("  input: 1.10\n", "  input: 0.95\n"), ("last_verified: 2026-04-28", "last_verified: 2026-05-02"),
              ("The small reasoning model of the Alpha line.", "The small reasoning model.")]  # its search document
     for step, (old, new) in enumerate(edits):
         replace_in(content / "models" / "alpha-mini.yaml", old, new)
         report = builder.build()
         assert builder.derived.last[0] is catalog and builder.last_routes is routes
+        assert builder.renderer is renderer  # its compiled templates too
         assert catalog.patched == Patch(frozenset({"alpha-mini"}), dates_moved=step == 1)
         assert report.pages == pages and 0 < report.rendered < pages
         assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, f"patched-{step}")
     replace_in(content / "models" / "alpha-mini.yaml", "released: 2025-04-16", "released: 2019-04-16")
     builder.build()
     assert builder.derived.last[0] is not catalog and builder.last_routes is not routes
+    assert builder.renderer is not renderer and builder.renderer.catalog is builder.derived.last[0]
     assert builder.derived.last[0].patched is None
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "moved")
 
