@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from operator import attrgetter
 from typing import Callable
 
 from .changelog import ChangeEntry, describe
@@ -193,6 +194,9 @@ class CapabilityEntry:
         return self.capability.id
 
 
+_LAST_VERIFIED = attrgetter("record.last_verified")
+
+
 @dataclass
 class Catalog:
     site: SiteConfig
@@ -217,7 +221,7 @@ class Catalog:
     @property
     def newest_verified(self) -> date | None:
         """The newest last-verified date of any model (None for an empty catalog): the site's own date."""
-        return max((m.record.last_verified for m in self.models.values()), default=None)
+        return max(map(_LAST_VERIFIED, self.models.values()), default=None)  # in C: every patch asks
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ that move; a provider, the site configuration, the rubric or the history changed
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress
 from dataclasses import fields
 from typing import Callable
 
@@ -134,11 +135,9 @@ def _by_host(offerings: list[OfferingEntry]) -> dict[tuple[str, int], OfferingEn
 def _forget_page_figures(catalog: Catalog) -> None:
     """What pages worked out from the old figures (a model's questions, a pair's rows) is dropped:
     a page rendered since forgot its own, but a build that failed half-way may have left some.
-    Only objects holding more than their fields are asked (ten thousand models, forty thousand pairs)."""
-    for holder in (*catalog.models.values(), *catalog.pairs):
-        if len(vars(holder)) > _FIELDS[type(holder)]:
+    Only objects holding more than their fields are asked (ten thousand models, forty thousand
+    pairs), and those are found in C: a loop in Python took 8 ms a patch at 10,000 models."""
+    for holders, kind in ((list(catalog.models.values()), ModelEntry), (catalog.pairs, Pair)):
+        for holder in compress(holders, map(len(fields(kind)).__lt__, map(len, map(vars, holders)))):
             holder.forget_page_figures()
-
-
-_FIELDS = {ModelEntry: len(fields(ModelEntry)), Pair: len(fields(Pair))}
 

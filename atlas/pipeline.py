@@ -7,7 +7,8 @@ import gc
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
+from operator import attrgetter, countOf, not_
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -96,6 +97,10 @@ class BuildReport:
     timings: Timings
 
 
+_DIGEST, _NAME = attrgetter("digest"), attrgetter("name")
+_DEPENDS_ON, _TEMPLATE = attrgetter("depends_on"), attrgetter("template")
+
+
 def load_catalog(project: Project, timings: Timings | None = None, fingerprints: Fingerprints | None = None,
                  parsed: ParseCache | None = None, validated: Memo | None = None,
                  derived: CatalogMemo | None = None,
@@ -119,8 +124,9 @@ def load_catalog(project: Project, timings: Timings | None = None, fingerprints:
     with timings.stage("catalog"):
         catalog = catalog_for(content, history, derived, release)
     if fingerprints is not None:
-        fingerprints.update({name: document.digest for name, document in content.documents.items()})
-        fingerprints.update({name_dependency(model_id): record.name for model_id, record in content.models.items()})
+        # zips in C: a dev server's build names every record twice (10,000 models: 16 ms in Python loops)
+        fingerprints.update(zip(content.documents, map(_DIGEST, content.documents.values())))
+        fingerprints.update(zip(map(name_dependency, content.models), map(_NAME, content.models.values())))
         fingerprints[SITE_DEPENDENCY] = files.site.digest + (files.rubric.digest if files.rubric else "")
         fingerprints["history"] = digest(repr(history).encode())
     return catalog, []
@@ -233,8 +239,9 @@ def _carried_fragments(carried: dict[str, CarriedFragments] | None, state: Build
     if carried is None or state is None:
         return None  # a one-off build: fragments live as long as the build
     for locale in locales:
-        kept = carried[locale].kept if locale in carried else {}
-        carried[locale] = CarriedFragments(state.changed, _every_page_depends_on(locale), kept)
+        last = carried.get(locale)
+        kept, naming = (last.kept, last.naming) if last is not None else ({}, None)
+        carried[locale] = CarriedFragments(state.changed, _every_page_depends_on(locale), kept, naming)
     return carried
 
 
@@ -259,9 +266,10 @@ def _render_all(plan: SitePlan, renderer: Renderer, writer: SiteWriter, result: 
     if records_only and state is not None:
         # Only the files of routes that name a changed record can be stale: asking each of 120,000
         # files took 0.18 s of a rebuild at 10,000 models. The others are the state's, as they were.
-        routes = [route for route in routes if not route.depends_on.isdisjoint(state.changed)]
+        named = map(not_, map(state.changed.isdisjoint, map(_DEPENDS_ON, routes)))
+        routes = list(compress(routes, named))  # in C, as the count below: 30,000 routes at 10,000 models
         result.outputs.update(state.files)
-        pages = sum(1 for route in plan.routes if route.template is not None) * len(plan.catalog.site.locales)
+        pages = (len(plan.routes) - countOf(map(_TEMPLATE, plan.routes), None)) * len(plan.catalog.site.locales)
     for job in _jobs(routes, renderer):
         if state is not None and state.is_current(job.path, job.depends, present):
             result.outputs.add(job.path)

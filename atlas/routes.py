@@ -10,6 +10,7 @@ the code) is added by the pipeline.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -291,6 +292,7 @@ def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     return found
 
 
+@functools.cache  # a build names every model so: the cache answers in C
 def name_dependency(model_id: str) -> str:
     """The name of a model, apart from the rest of its record: what a page that only links to it shows."""
     return record_name("models", f"{model_id}:name")
