@@ -43,9 +43,13 @@ class FolderEvents:
     """An inotify descriptor on some folders and every folder below them but hidden ones, read
     without blocking."""
 
-    def __init__(self, folders: Iterable[Path], ignore: Callable[[str], bool] = lambda name: False):
+    def __init__(self, folders: Iterable[Path], ignore: Callable[[str], bool] = lambda name: False,
+                 record: bool = False):
+        """`record`: keep the paths of the files events tell of, for `take_touched`."""
         self._libc = _libc()
         self._ignore = ignore
+        self._record = record
+        self.touched: set[str] | None = set()  # since the last take_touched; None: not known file by file
         descriptor = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if descriptor < 0:
             raise _os_error("inotify_init1")
@@ -77,14 +81,31 @@ class FolderEvents:
                 offset += _EVENT.size + length
                 found = self._take(watch, mask, name) or found
 
+    def take_touched(self) -> set[str] | None:
+        """The paths ("folder/name") of the files events told of since the last call, hidden ones
+        too; None when what changed cannot be told file by file: events were lost, or a folder
+        was made, moved or deleted, or watched again."""
+        self.changed()
+        touched, self.touched = self.touched, set()
+        return touched
+
     def _take(self, watch: int, mask: int, name: str) -> bool:
         if mask & IN_Q_OVERFLOW:
+            self.touched = None
             return True  # events were lost: something changed
         if mask & IN_IGNORED:
             self._folders.pop(watch, None)  # the folder is gone
+            self.touched = None
             return False
         folder = self._folders.get(watch)
-        if folder is None or name.startswith("."):
+        if folder is None:
+            return False
+        if self._record and self.touched is not None:
+            if mask & IN_ISDIR or not name:
+                self.touched = None  # a folder made, moved or deleted: files in it came or went
+            else:
+                self.touched.add(f"{folder}/{name}")
+        if name.startswith("."):
             return False  # hidden files are no part of the site (editors' locks and swap files among them)
         if mask & IN_ISDIR:
             if mask & (IN_CREATE | IN_MOVED_TO):
@@ -97,6 +118,7 @@ class FolderEvents:
         for root in self._roots:
             if root not in watched and root.is_dir():
                 self._watch_tree(root)
+                self.touched = None
 
     def _watch_tree(self, top: Path) -> None:
         for folder, subfolders, _ in os.walk(top):

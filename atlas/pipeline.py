@@ -18,7 +18,7 @@ from .compare import PairMemo
 from .data_outputs import render_data
 from .history import read_history
 from .incremental import CACHE_FOLDER, BuildState, Depends, Fingerprints, digest, fingerprint_files
-from .load import ParseCache, load_content
+from .load import LoadMemo, ParseCache, load_content
 from .output_lock import OutputLock, current_generation, say_waiting
 from .parallel import in_pool, map_each
 from .problems import ContentError, Problem
@@ -103,17 +103,17 @@ _DEPENDS_ON, _TEMPLATE = attrgetter("depends_on"), attrgetter("template")
 
 def load_catalog(project: Project, timings: Timings | None = None, fingerprints: Fingerprints | None = None,
                  parsed: ParseCache | None = None, validated: Memo | None = None,
-                 derived: CatalogMemo | None = None,
-                 release: Callable[[], None] = lambda: None) -> tuple[Catalog | None, list[Problem]]:
+                 derived: CatalogMemo | None = None, release: Callable[[], None] = lambda: None,
+                 loaded: LoadMemo | None = None) -> tuple[Catalog | None, list[Problem]]:
     """Stages 1–3; returns every content problem found, or the catalog when there are none.
 
     With `fingerprints`, also records a fingerprint of every content file and of the history.
-    `parsed`, `validated` and `derived` carry parsed files, validated records and derived
-    figures from build to build; `release`: see catalog_patch.catalog_for.
+    `parsed`, `validated`, `derived` and `loaded` carry parsed files, validated records, derived
+    figures and the last load from build to build; `release`: see catalog_patch.catalog_for.
     """
     timings = timings or Timings()
     with timings.stage("load"):
-        files, problems = load_content(project.content_dir, project.root, parsed or project.parse_cache())
+        files, problems = load_content(project.content_dir, project.root, parsed or project.parse_cache(), loaded)
     with timings.stage("validate"):
         content, validation_problems = validate_content(files, validated)
     problems += validation_problems
@@ -364,12 +364,15 @@ class SiteBuilder:
     """
 
     def __init__(self, project: Project, base_url: str | None = None, preview: bool = False, again: bool = True,
-                 on_wait: Callable[[str], None] = say_waiting):
+                 on_wait: Callable[[str], None] = say_waiting, watch_content: bool = True):
         self.project = project
         self.base_url = base_url
         self.preview = preview  # the dev server's build: changed files are replaced in place, no journal
         self.again = again  # False: one build only, so parsed files and records are let go once used
         self.parsed = project.parse_cache()
+        # The last load, brought up to date from the files the kernel says changed since: not with
+        # `watch_content=False` (`serve --poll`: a file system whose changes inotify may not see).
+        self.loaded = LoadMemo.watching(project.content_dir) if again and watch_content else None
         self.validated: Memo = {}
         # The neighbours pair selection chose last time (kept on disk too); figures of unchanged records
         # only in a builder that builds again.
@@ -416,7 +419,7 @@ class SiteBuilder:
         timings = Timings()
         fingerprints: Fingerprints = {}
         catalog, problems = load_catalog(project, timings, fingerprints, self.parsed, self.validated, self.derived,
-                                         self._release_routes)
+                                         self._release_routes, self.loaded)
         if catalog is None:
             raise ContentError(problems)
         if not self.again:
@@ -538,6 +541,7 @@ class SiteBuilder:
 
     def _save(self) -> None:
         """`save`, with the output folder's lock held."""
+        self.parsed.save()  # a long-lived builder's parsed files (a one-off build's are saved as loaded)
         if self.state is None or self.search is None:
             return  # no build succeeded, or the last one failed
         self.state.save()

@@ -313,7 +313,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     site = DevSite(project.output_dir)
     # One for the session: rebuilds reuse what it keeps. It never waits for another build writing
     # the folder, which would stop the server answering until that build is done.
-    builder = SiteBuilder(project, base_url, preview=True, on_wait=will_not_wait)
+    builder = SiteBuilder(project, base_url, preview=True, on_wait=will_not_wait, watch_content=not poll)
     if not rebuild(builder, site) and not site.rebuild_due and not project.output_dir.is_dir():
         print("the first build failed and there is no earlier site to serve; fix the problems above",
               file=sys.stderr)

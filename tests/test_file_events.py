@@ -87,3 +87,28 @@ def test_a_root_deleted_and_made_again_is_watched_again(tmp_path):
         assert events.changed()
     finally:
         events.close()
+
+
+def test_recorded_events_name_the_files_or_say_they_cannot(tmp_path):
+    """What a long-lived builder's load asks (load.LoadMemo): the files changed since it last asked,
+    hidden ones too; None once a folder was made, moved or deleted, after which names are given again."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "a.yaml").write_text("name: A\n", encoding="utf-8")
+    events = FolderEvents([tmp_path, models], record=True)
+    try:
+        assert events.take_touched() == set()
+        (models / "a.yaml").write_text("name: B\n", encoding="utf-8")
+        (models / ".b.yaml.swp").write_text("x", encoding="utf-8")
+        os.replace(models / ".b.yaml.swp", models / "b.yaml")  # an editor's save by rename
+        (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+        assert events.take_touched() == {f"{models}/a.yaml", f"{models}/.b.yaml.swp", f"{models}/b.yaml",
+                                         f"{tmp_path}/site.yaml"}
+        assert events.take_touched() == set()
+        (models / "sub").mkdir()
+        (models / "a.yaml").unlink()
+        assert events.take_touched() is None
+        (models / "b.yaml").unlink()
+        assert events.take_touched() == {f"{models}/b.yaml"}
+    finally:
+        events.close()
