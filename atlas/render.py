@@ -27,7 +27,7 @@ from . import structured_data, template_i18n
 from .template_env import CarriedFragments, PageEnvironment
 from .i18n import N_, load_translations
 from .messages import Label, Msg, Names, Paragraph
-from .routes import Route, capability_path, compare_path, model_path, provider_path
+from .routes import Route, capability_path, compare_path, model_path, offerings_dependency, provider_path
 from .search_index import bundle_folder
 
 
@@ -148,7 +148,7 @@ class Renderer:
 
         def served_rows(provider, served) -> Markup:
             return rows(SERVED_ROW, (((provider.id, model.id), {"model": model, "offering": offering},
-                                      model.shown_records) for model, offering in served))
+                                      frozenset({offerings_dependency(model.id)})) for model, offering in served))
 
         env.globals.update(
             site=self.catalog.site,

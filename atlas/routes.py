@@ -172,6 +172,8 @@ def _follow_patch(memo: RoutesMemo, catalog: Catalog) -> None:
     derived[FEED_DATE_DEPENDENCY] = updated.isoformat()
     derived.update((related_dependency(model_id), _related_fingerprint(catalog.models[model_id]))
                    for model_id in patch.models)
+    derived.update((offerings_dependency(model_id), _offerings_fingerprint(catalog.models[model_id]))
+                   for model_id in patch.models)
     if moved:
         derived[SITEMAP_DEPENDENCY] = sitemap_fingerprint(memo.listed, catalog)
 
@@ -273,20 +275,24 @@ def _row_model(item):
 
 
 def _rows_depend(rows: dict[str, Sequence]) -> frozenset[str]:
-    """The records the rows of a page show: each model's, its maker's and its hosts'."""
-    return frozenset().union(*(_row_model(item).shown_records for items in rows.values() for item in items))
+    """What the rows of a page show: a model row, its model's record, its maker's and its hosts';
+    a host's row (a (model, offering) pair), the model's name and offerings."""
+    return frozenset().union(*(frozenset({offerings_dependency(item[0].id)}) if isinstance(item, tuple)
+                               else item.shown_records for items in rows.values() for item in items))
 
 
 def derived_fingerprints(routes: list[Route], catalog: Catalog) -> Fingerprints:
     """What pages show that no one record holds: which models each paged list holds, in order
     (what all of its pages show: count, page links); the index of every model's name and maker;
     the feed's date; the compare index's pairs; the search bundles; each model page's lists and
-    price history (related_dependency)."""
+    price history (related_dependency); each model's rows on its hosts' pages (offerings_dependency)."""
     found = {route.pager.dependency: route.pager.members for route in routes if route.pager is not None}
     found[MODEL_INDEX_DEPENDENCY] = digest(repr([(m.id, m.name, m.maker.id) for m in catalog.models.values()]).encode())
     found[FEED_DATE_DEPENDENCY] = next(route.context["updated"] for route in routes if route.kind == "feed").isoformat()
     found[SEARCH_BUNDLES_DEPENDENCY] = str(len(search_bundles(routes)))
     found.update((related_dependency(model_id), _related_fingerprint(model)) for model_id, model in catalog.models.items())
+    found.update((offerings_dependency(model_id), _offerings_fingerprint(model))
+                 for model_id, model in catalog.models.items())
     found[PAIRS_DEPENDENCY] = digest(repr(([(pair.slug, pair.a.name, pair.b.name) for pair in catalog.featured_pairs],
                                            len(catalog.pairs))).encode())
     return found
@@ -304,6 +310,19 @@ def related_dependency(model_id: str) -> str:
     prices in the content's git history. A name per list would not do: a model that leaves
     one list but stays in another (a comparison gone, the family kept) leaves the names as they were."""
     return record_name("models", f"{model_id}:related")
+
+
+def offerings_dependency(model_id: str) -> str:
+    """What a host's row of a model shows (served_row.html): the model's name and its hosts'
+    offerings. A provider page lists the models it serves by this, not by their records: an edit
+    of the maker's own price then leaves the pages of its hosts alone (16 of the 76 pages a price
+    edit rendered at 1,000 models came out as they were)."""
+    return record_name("models", f"{model_id}:offerings")
+
+
+def _offerings_fingerprint(model) -> str:
+    return "|".join([model.name, *(f"{o.provider_id} {o.offering.model_id} {o.offering.input} {o.offering.output} "
+                                   f"{o.offering.context}" for o in model.offerings)])
 
 
 def _related_fingerprint(model) -> str:

@@ -17,6 +17,7 @@ from atlas.catalog import Patch
 from atlas.incremental import BuildState
 from atlas.output_lock import OutputLock
 from atlas.pipeline import SiteBuilder, build
+from atlas.render import Renderer
 from atlas.template_env import PageEnvironment, load_fragments
 from conftest import ROOT, fixture_project, git, tree
 
@@ -243,6 +244,32 @@ def test_a_dev_server_edit_of_figures_patches_the_last_catalog_and_keeps_its_rou
     assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, "moved")
 
 
+def test_a_price_edit_renders_the_pages_of_the_hosts_whose_rows_show_it(workspace, monkeypatch):
+    """A provider page lists the models it serves by their names and offerings (offerings_dependency):
+    an edit of a model's own price renders its maker's page (the model's row there), not its hosts';
+    an edit of a host's price renders that host's page too. Either way the site is a clean build's."""
+    tmp_path, content, templates, locales, incremental = workspace
+    rendered: list[str] = []
+    render_recording = Renderer.render_recording
+
+    def recording(self, route, locale):
+        rendered.append(route.path)
+        return render_recording(self, route, locale)
+
+    monkeypatch.setattr(Renderer, "render_recording", recording)
+    builder = SiteBuilder(incremental, preview=True)
+    builder.build()
+    record = content / "models" / "alpha-mini.yaml"
+    for old, new, host_page in [("  input: 1.10\n", "  input: 0.95\n", False),
+                                 ("acme/alpha-mini, input: 0.99", "acme/alpha-mini, input: 0.89", True)]:
+        rendered.clear()
+        replace_in(record, old, new)
+        builder.build()
+        assert "models/alpha-mini/" in rendered and "providers/acme/" in rendered
+        assert ("providers/hostco/" in rendered) == host_page
+        assert tree(incremental.output_dir) == clean_build(tmp_path, content, templates, locales, new[-4:])
+
+
 def test_a_patch_keeps_a_hosts_two_offerings_of_a_model_in_their_order(workspace):
     """A host may sell two variants of a model (models.dev lists several for o4-mini). A price edit
     that makes the second the cheaper swaps them in the model's offerings and in the host's list:
@@ -448,6 +475,13 @@ def test_rows_kept_between_builds_follow_edits_made_while_workers_rendered(works
 
 # -- random edits of the real catalog ----------------------------------------------------------
 
+def _scale_input(prices: dict, factor: float) -> None:
+    """A new input price, and the cached one with it: cached reads cost no more than plain input."""
+    for key in ("input", "cached_input"):
+        if prices.get(key):
+            prices[key] = round(prices[key] * factor, 4)
+
+
 def _random_edit(rng: random.Random, content: Path, step: int) -> str:
     """One editor's change to a copy of the real catalog, of a kind chosen at random; returns what it did."""
     models = content / "models"
@@ -459,10 +493,9 @@ def _random_edit(rng: random.Random, content: Path, step: int) -> str:
                        "new", "deleted"])
     hosted = [offering for offering in data.get("offerings", []) if offering.get("input")]
     if kind == "price" and (data.get("pricing") or {}).get("input"):
-        data["pricing"]["input"] = round(data["pricing"]["input"] * rng.choice([0.25, 0.9, 1.1, 4]), 4)
+        _scale_input(data["pricing"], rng.choice([0.25, 0.9, 1.1, 4]))
     elif kind == "host price" and hosted:
-        offering = rng.choice(hosted)
-        offering["input"] = round(offering["input"] * rng.choice([0.5, 0.95, 1.05, 2]), 4)
+        _scale_input(rng.choice(hosted), rng.choice([0.5, 0.95, 1.05, 2]))
     elif kind == "verified":
         data["last_verified"] = datetime.date(2026, 10, 1) + datetime.timedelta(days=rng.randint(0, 40))
     elif kind == "tagline":
