@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.load import load_content
+from atlas import file_events
+from atlas.load import LoadMemo, load_content
 from atlas.pipeline import load_catalog
 from atlas.validate import validate_content
 from conftest import fixture_project
@@ -176,14 +177,42 @@ def test_check_formats_for_people_ci_and_tools(tmp_path, content_copy):
 
 
 def validating_again(content: Path):
-    """Every problem of `content` as a long-running builder finds it: one validation memo for every call."""
-    memo = {}
+    """Every problem of `content` as a long-running builder finds it: one validation memo for every
+    call, and one load memo (the documents of files not read again are the last load's)."""
+    memo, loaded = {}, LoadMemo.watching(content)
 
     def problems_kept():
-        files, problems = load_content(content, content.parent)
+        files, problems = load_content(content, content.parent, None, loaded)
         return problems + validate_content(files, memo)[1]
 
     return problems_kept
+
+
+@pytest.mark.skipif(not file_events.available(), reason="no inotify on this system")
+def test_validating_again_after_model_edits_equals_validating_anew(content_copy):
+    """_validate_again: only the model files loaded anew are validated again, and the content is
+    what a validation from nothing makes; a problem an edit brings is told as the whole pass tells it."""
+    memo, loaded = {}, LoadMemo.watching(content_copy)
+
+    def validated():
+        files, problems = load_content(content_copy, content_copy.parent, None, loaded)
+        assert problems == []
+        return validate_content(files, memo), validate_content(files)
+
+    (first, _), _ = validated()
+    record = content_copy / "models" / "alpha-pro.yaml"
+    edit(record, "tradeoffs: {en: [Expensive], es: [Caro]}", "tradeoffs: {en: [Very expensive], es: [Muy caro]}")
+    (again, problems), (fresh, _) = validated()
+    assert problems == [] and again == fresh and again.models["alpha-pro"] != first.models["alpha-pro"]
+    assert again.providers is first.providers  # no whole pass: the providers' records as they were
+    for old, new, broken in [("max_output: 100000}", "max_output: lots}", True),  # the schema
+                             ("max_output: lots}", "max_output: 300000}", True),  # its own rule
+                             ("max_output: 300000}", "max_output: 100000}", False),
+                             ("successor: alpha-mini", "successor: no-such-model", True),  # a reference
+                             ("successor: no-such-model", "successor: alpha-mini", False)]:
+        edit(record, old, new)
+        (again, problems), (fresh, fresh_problems) = validated()
+        assert problems == fresh_problems and bool(problems) == broken and again == fresh
 
 
 def test_a_builder_that_validates_again_finds_what_an_edit_breaks(content_copy):
