@@ -1,7 +1,8 @@
 """The Jinja environment pages render in: it records template dependencies and renders fast.
 
-One environment serves one locale for one build, so whatever it keeps (compiled templates,
-fragments rendered once) is never older than the build.
+One environment serves one locale for one build, or for the next builds of a long-lived builder
+while only records change (Renderer.serves_again): its compiled templates are then still
+current, and the fragments it rendered once are forgotten before each of those builds.
 """
 
 from __future__ import annotations
