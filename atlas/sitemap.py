@@ -7,6 +7,7 @@ The sitemap protocol allows 50,000 URLs (and 50 MB) per file. A larger site gets
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -50,24 +51,35 @@ def render_sitemap_index(parts: int, urls, catalog: Catalog) -> str:
 
 
 def render_sitemap(routes: list[Route], urls, catalog: Catalog) -> str:
+    """Each page's URL in each locale, with the same alternates: made once a page, each URL escaped
+    once (a sitemap file of 20,000 URLs took 170 ms when every URL was escaped for each of its
+    four mentions, and a compare pair that comes or goes shifts every file after it)."""
     site = catalog.site
+    locales = site.locales
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for route, lastmod in zip(routes, last_modified(routes, catalog)):
-        for locale in site.locales:
-            lines.append("  <url>")
-            lines.append(f"    <loc>{escape(urls.absolute(route.path, locale))}</loc>")
-            if lastmod:
-                lines.append(f"    <lastmod>{lastmod}</lastmod>")
-            for other in site.locales:
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{other}" '
-                             f'href={quoteattr(urls.absolute(route.path, other))}/>')
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" '
-                         f'href={quoteattr(urls.absolute(route.path, site.default_locale))}/>')
-            lines.append("  </url>")
+        found = {locale: urls.absolute(route.path, locale) for locale in locales}
+        alternates = "".join([f'\n    <xhtml:link rel="alternate" hreflang="{other}" href={_attribute(found[other])}/>'
+                              for other in locales])
+        alternates += (f'\n    <xhtml:link rel="alternate" hreflang="x-default" '
+                       f'href={_attribute(found[site.default_locale])}/>\n  </url>')
+        dated = f"\n    <lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.extend(f"  <url>\n    <loc>{_text(found[locale])}</loc>{dated}{alternates}" for locale in locales)
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+_SPECIAL = re.compile(r"[&<>\"'\n\r\t]").search  # what escape or quoteattr would change
+
+
+def _text(url: str) -> str:
+    return escape(url) if _SPECIAL(url) else url
+
+
+def _attribute(url: str) -> str:
+    return quoteattr(url) if _SPECIAL(url) else f'"{url}"'
 
 
 def last_modified(routes: list[Route], catalog: Catalog) -> list[str | None]:
