@@ -122,8 +122,9 @@ class ModelEntry:
     capability_ids: frozenset[str] = frozenset()
     capability_bits: int = 0  # bit i: CAPABILITIES[i], for pair selection's similarity
     shown_records: frozenset[str] = frozenset()  # what its own figures come from: its record, its maker's, its hosts'
-    # Text made from the figures above alone (the API index's line, by base URL). It goes to the
-    # next build with the figures, so it is made again only for an edited record.
+    # Text made from the figures above alone (the API index's line, by base URL; the fingerprint of
+    # its hosts' rows, routes.offerings_dependency). It goes to the next build with the figures, so
+    # it is made again only for an edited record.
     made_from_figures: dict[tuple, str] = field(default_factory=dict)
 
     @cached_property
