@@ -242,7 +242,7 @@ def load_content(content_dir: Path, root: Path | None = None, cache: ParseCache 
     cache = cache or ParseCache(None)
     layout = _Layout(content_dir, root)
     touched = memo.touched() if memo is not None else None
-    if touched is None or memo is None or memo.files is None:
+    if memo is None or touched is None:  # touched() is None before a memo's first load too
         files, problems = _load_all(layout, cache)
     else:
         files, problems = _load_again(layout, cache, memo.files, memo.problems, touched)
@@ -352,8 +352,8 @@ def _load_again(layout: _Layout, cache: ParseCache, last: ContentFiles, last_pro
             continue  # in no folder the site reads
         folder, stem = folders[where], name[:-5]
         documents = records[folder]
-        found = problems.of(file)
-        document = layout.load_folder_file(folder, name, found, cache) if os.path.isfile(file) else None
+        document = (layout.load_folder_file(folder, name, problems.of(file), cache) if os.path.isfile(file)
+                    else None)
         if document is not None:
             if stem not in documents:
                 added.add(folder)
@@ -370,26 +370,16 @@ def _file_order(item: tuple[str, Document]) -> str:
     return item[0] + ".yaml"  # the file's name: "a-b.yaml" comes before "a.yaml", as os.listdir's names sort
 
 
-class _ProblemsByFile:
-    """Each file's problems, in the order its files were loaded: a list per file, made when asked."""
-
-    def __init__(self, found: dict[str, list[Problem]] | None = None):
-        self._found = found or {}
-        self._last: tuple[str, list[Problem]] | None = None
+class _ProblemsByFile(dict):
+    """Each file's problems, in the order its files were loaded: `of(file)` gives the list a load
+    of the file appends to; `found()` keeps the files that have some."""
 
     def of(self, file: str) -> list[Problem]:
-        self._keep_last()
-        self._last = (file, [])
-        return self._last[1]
+        self[file] = found = []
+        return found
 
     def found(self) -> dict[str, list[Problem]]:
-        self._keep_last()
-        return self._found
-
-    def _keep_last(self) -> None:
-        if self._last is not None and self._last[1]:
-            self._found[self._last[0]] = self._last[1]
-        self._last = None
+        return {file: found for file, found in self.items() if found}
 
 
 def _display(path: Path, root: Path) -> str:
